@@ -1,0 +1,473 @@
+/* datetime.c — civil dates, timestamps, the program's zone.
+ *
+ * Day numbers follow Howard Hinnant's days_from_civil.  The zone comes from
+ * the C library (TZ, tzset, localtime_r); local_to_utc() does not use
+ * mktime(), whose handling of skipped and repeated wall times varies, but
+ * derives the answer from the offsets before and after a change, so that a
+ * skipped wall time moves forward by the gap and a repeated one is the first.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "datetime.h"
+
+#define DAY 86400
+
+static const char *date_format;		/* --date-format, or NULL */
+static bool format_has_time;		/* FMT converts a time of day itself */
+
+bool
+date_valid(int y, int m, int d)
+{
+	return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 &&
+	    d <= days_in_month(y, m);
+}
+
+int
+days_in_month(int y, int m)
+{
+	static const int dim[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : dim[m - 1];
+}
+
+day_t
+days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	int era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (unsigned)(m + (m > 2 ? -3 : 9)) + 2) / 5 + (unsigned)d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + (int)doe - 719468;
+}
+
+void
+civil_from_days(day_t z, int *y, int *m, int *d)
+{
+	z += 719468;
+	int era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)yoe + era * 400 + (*m <= 2);
+}
+
+int
+weekday(day_t d)
+{
+	/* 1970-01-01 was a Thursday (3 when Monday is 0). */
+	int w = (int)((d + 3) % 7);
+	return w < 0 ? w + 7 : w;
+}
+
+day_t
+date_add_months(day_t day, int months)
+{
+	int y, m, d;
+
+	civil_from_days(day, &y, &m, &d);
+	int idx = y * 12 + (m - 1) + months;
+	y = idx / 12;
+	m = idx % 12 + 1;
+	if (d > days_in_month(y, m))
+		d = days_in_month(y, m);
+	return days_from_civil(y, m, d);
+}
+
+/* The zone. */
+
+static int
+offset_at(tstamp t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (localtime_r(&tt, &tm) == NULL)
+		return 0;
+	return (int)tm.tm_gmtoff;
+}
+
+struct day_cache {
+	day_t day;
+	int off;
+	bool constant, valid;
+};
+
+#define CACHE 4096
+static struct day_cache utc_cache[CACHE], local_cache[CACHE];
+
+static void
+reset_caches(void)
+{
+	memset(utc_cache, 0, sizeof utc_cache);
+	memset(local_cache, 0, sizeof local_cache);
+}
+
+int
+dt_init(const char *zone, const char *fmt)
+{
+	if (zone != NULL) {
+		/* glibc falls back to UTC for an unknown name: check it. */
+		const char *name = zone[0] == ':' ? zone + 1 : zone;
+		const char *dir = getenv("TZDIR");
+		char path[4096];
+
+		if (name[0] == '\0' || strstr(name, "..") != NULL)
+			return -1;
+		if (strcmp(name, "UTC") != 0) {
+			snprintf(path, sizeof path, "%s/%s",
+			    dir ? dir : "/usr/share/zoneinfo", name);
+			if (name[0] == '/')
+				snprintf(path, sizeof path, "%s", name);
+			if (access(path, R_OK) != 0)
+				return -1;
+		}
+		if (setenv("TZ", zone, 1) != 0)
+			return -1;
+	}
+	tzset();
+	reset_caches();
+	date_format = fmt;
+	format_has_time = false;
+	if (fmt != NULL)
+		for (const char *p = fmt; (p = strchr(p, '%')) != NULL; p += 2) {
+			char c = p[1] == 'E' || p[1] == 'O' ? p[2] : p[1];
+			if (strchr("HIMSRTrpkl", c) != NULL && c != '\0')
+				format_has_time = true;
+			if (p[1] == '\0')
+				break;
+		}
+	return 0;
+}
+
+void
+utc_to_local(tstamp t, day_t *d, int *secs, int *gmtoff)
+{
+	day_t ud = (day_t)(t >= 0 ? t / DAY : -((-t + DAY - 1) / DAY));
+	struct day_cache *c = &utc_cache[(unsigned)ud % CACHE];
+	int off;
+
+	if (!c->valid || c->day != ud) {
+		int a = offset_at((tstamp)ud * DAY);
+		int b = offset_at((tstamp)ud * DAY + DAY - 1);
+		*c = (struct day_cache){ ud, a, a == b, true };
+	}
+	off = c->constant ? c->off : offset_at(t);
+	tstamp l = t + off;
+	day_t ld = (day_t)(l >= 0 ? l / DAY : -((-l + DAY - 1) / DAY));
+	*d = ld;
+	*secs = (int)(l - (tstamp)ld * DAY);
+	*gmtoff = off;
+}
+
+day_t
+local_date(tstamp t)
+{
+	day_t d;
+	int s, o;
+
+	utc_to_local(t, &d, &s, &o);
+	return d;
+}
+
+tstamp
+local_to_utc(day_t d, int secs)
+{
+	tstamp wall = (tstamp)d * DAY + secs;
+	struct day_cache *c = &local_cache[(unsigned)d % CACHE];
+
+	if (!c->valid || c->day != d) {
+		int a = offset_at((tstamp)(d - 2) * DAY);
+		int b = offset_at((tstamp)(d + 3) * DAY);
+		*c = (struct day_cache){ d, a, a == b, true };
+	}
+	if (c->constant)
+		return wall - c->off;
+	/* A change near this day: the offsets before and after it. */
+	int early = offset_at(wall - 2 * DAY), late = offset_at(wall + 2 * DAY);
+	tstamp t1 = wall - early, t2 = wall - late;
+	bool ok1 = offset_at(t1) == early, ok2 = offset_at(t2) == late;
+
+	if (ok1 && ok2)
+		return t1 < t2 ? t1 : t2;	/* repeated: the first */
+	if (ok1)
+		return t1;
+	if (ok2)
+		return t2;
+	return t1;	/* skipped: forward by the length of the gap */
+}
+
+/* Parsing. */
+
+static int
+digits(const char *p, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	return v;
+}
+
+/* YYYY-MM-DD at p (n bytes available); returns bytes used or -1. */
+static int
+iso_date(const char *p, size_t n, day_t *out)
+{
+	if (n < 10 || p[4] != '-' || p[7] != '-')
+		return -1;
+	int y = digits(p, 4), m = digits(p + 5, 2), d = digits(p + 8, 2);
+	if (y < 0 || m < 0 || d < 0 || !date_valid(y, m, d))
+		return -1;
+	*out = days_from_civil(y, m, d);
+	return 10;
+}
+
+int
+parse_iso_date(struct str s, day_t *out)
+{
+	s = str_trim(s);
+	return s.n == 10 && iso_date(s.p, s.n, out) == 10 ? 0 : -1;
+}
+
+/* Seconds east of UTC from "Z", "+HH:MM", "+HHMM", "+HH". */
+static int
+zone_suffix(const char *p, size_t n, int *off)
+{
+	if (n == 1 && (p[0] == 'Z' || p[0] == 'z')) {
+		*off = 0;
+		return 0;
+	}
+	if (n < 3 || (p[0] != '+' && p[0] != '-'))
+		return -1;
+	int h = digits(p + 1, 2), m = 0;
+	if (n == 6 && p[3] == ':')
+		m = digits(p + 4, 2);
+	else if (n == 5)
+		m = digits(p + 3, 2);
+	else if (n != 3)
+		return -1;
+	if (h < 0 || m < 0 || h > 23 || m > 59)
+		return -1;
+	*off = (h * 3600 + m * 60) * (p[0] == '-' ? -1 : 1);
+	return 0;
+}
+
+/* "HH:MM[:SS][zone]" — the part after the date. */
+static int
+time_part(const char *p, size_t n, int *secs, bool *has_zone, int *off)
+{
+	if (n < 5 || p[2] != ':')
+		return -1;
+	int h = digits(p, 2), m = digits(p + 3, 2), s = 0;
+	size_t i = 5;
+	if (h < 0 || m < 0 || h > 23 || m > 59)
+		return -1;
+	if (i < n && p[i] == ':') {
+		if (n < i + 3 || (s = digits(p + i + 1, 2)) < 0 || s > 59)
+			return -1;
+		i += 3;
+	}
+	*secs = h * 3600 + m * 60 + s;
+	*has_zone = false;
+	if (i == n)
+		return 0;
+	if (zone_suffix(p + i, n - i, off) != 0)
+		return -1;
+	*has_zone = true;
+	return 0;
+}
+
+static int
+finish(day_t d, int secs, bool has_zone, int off, tstamp *out)
+{
+	*out = has_zone ? (tstamp)d * DAY + secs - off : local_to_utc(d, secs);
+	return 0;
+}
+
+static int
+iso_timestamp(struct str s, tstamp *out, bool *has_time)
+{
+	day_t d;
+	int secs = 0, off = 0;
+	bool zone = false;
+
+	if (iso_date(s.p, s.n, &d) != 10)
+		return -1;
+	if (s.n > 10) {
+		if ((s.p[10] != ' ' && s.p[10] != 'T' && s.p[10] != 't') ||
+		    time_part(s.p + 11, s.n - 11, &secs, &zone, &off) != 0)
+			return -1;
+	}
+	if (has_time)
+		*has_time = s.n > 10;
+	return finish(d, secs, zone, off, out);
+}
+
+int
+parse_iso_timestamp(struct str s, tstamp *out, bool *has_time)
+{
+	return iso_timestamp(str_trim(s), out, has_time);
+}
+
+/* With --date-format: the date in FMT, then an optional time. */
+static int
+fmt_value(struct str s, day_t *d, int *secs, bool *timed, bool *zone, int *off)
+{
+	char buf[128];
+	struct tm tm;
+	const char *end;
+
+	if (s.n >= sizeof buf)
+		return -1;
+	str_cpy(buf, sizeof buf, s);
+	memset(&tm, 0, sizeof tm);
+	tm.tm_mday = 0;
+	end = strptime(buf, date_format, &tm);
+	if (end == NULL)
+		return -1;
+	int y = tm.tm_year + 1900, m = tm.tm_mon + 1;
+	if (!date_valid(y, m, tm.tm_mday))
+		return -1;
+	*d = days_from_civil(y, m, tm.tm_mday);
+	*secs = 0;
+	*zone = false;
+	*timed = false;
+	if (format_has_time) {
+		*secs = tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+		*timed = true;
+		if (*end == '\0')
+			return 0;
+		return zone_suffix(end, strlen(end), off) == 0 ? (*zone = true, 0) : -1;
+	}
+	if (*end == '\0')
+		return 0;
+	if (*end != ' ' && *end != 'T')
+		return -1;
+	*timed = true;
+	return time_part(end + 1, strlen(end + 1), secs, zone, off);
+}
+
+int
+parse_date(struct str s, day_t *out)
+{
+	s = str_trim(s);
+	if (date_format != NULL) {
+		int secs, off;
+		bool timed, zone;
+		if (fmt_value(s, out, &secs, &timed, &zone, &off) == 0 && !timed)
+			return 0;
+	}
+	return s.n == 10 && iso_date(s.p, s.n, out) == 10 ? 0 : -1;
+}
+
+int
+parse_timestamp(struct str s, tstamp *out, bool *has_time)
+{
+	s = str_trim(s);
+	if (date_format != NULL) {
+		day_t d;
+		int secs, off;
+		bool timed, zone;
+		if (fmt_value(s, &d, &secs, &timed, &zone, &off) == 0) {
+			if (has_time)
+				*has_time = timed;
+			return finish(d, secs, zone, off, out);
+		}
+	}
+	return iso_timestamp(s, out, has_time);
+}
+
+int
+parse_hhmm(struct str s, int *secs, bool allow24)
+{
+	s = str_trim(s);
+	if (s.n != 5 || s.p[2] != ':')
+		return -1;
+	int h = digits(s.p, 2), m = digits(s.p + 3, 2);
+	if (h < 0 || m < 0 || m > 59)
+		return -1;
+	if (h > 23 && !(allow24 && h == 24 && m == 0))
+		return -1;
+	*secs = h * 3600 + m * 60;
+	return 0;
+}
+
+/* Formatting. */
+
+static void
+put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
+size_t
+fmt_date(char *buf, day_t day)
+{
+	int y, m, d;
+
+	civil_from_days(day, &y, &m, &d);
+	if (y < 0 || y > 9999)
+		return (size_t)snprintf(buf, DATE_LEN + 1, "%04d-%02d-%02d", y, m, d);
+	put2(buf, y / 100);
+	put2(buf + 2, y % 100);
+	buf[4] = '-';
+	put2(buf + 5, m);
+	buf[7] = '-';
+	put2(buf + 8, d);
+	buf[10] = '\0';
+	return DATE_LEN;
+}
+
+size_t
+fmt_rfc3339(char *buf, tstamp t)
+{
+	day_t d;
+	int secs, off;
+
+	utc_to_local(t, &d, &secs, &off);
+	fmt_date(buf, d);
+	buf[10] = 'T';
+	put2(buf + 11, secs / 3600);
+	buf[13] = ':';
+	put2(buf + 14, secs / 60 % 60);
+	buf[16] = ':';
+	put2(buf + 17, secs % 60);
+	buf[19] = off < 0 ? '-' : '+';
+	if (off < 0)
+		off = -off;
+	put2(buf + 20, off / 3600);
+	buf[22] = ':';
+	put2(buf + 23, off / 60 % 60);
+	buf[25] = '\0';
+	return RFC3339_LEN;
+}
+
+size_t
+fmt_utc_ics(char *buf, tstamp t)
+{
+	day_t d = (day_t)(t >= 0 ? t / DAY : -((-t + DAY - 1) / DAY));
+	int secs = (int)(t - (tstamp)d * DAY), y, m, dd;
+
+	civil_from_days(d, &y, &m, &dd);
+	char tmp[64];
+
+	snprintf(tmp, sizeof tmp, "%04d%02d%02dT%02d%02d%02dZ", y % 10000, m, dd,
+	    secs / 3600, secs / 60 % 60, secs % 60);
+	memcpy(buf, tmp, 17);
+	buf[16] = '\0';
+	return 16;
+}

@@ -1,0 +1,99 @@
+/* opts.h — the options every program has (common.md), parsed with
+ * getopt_long.  A program's long-options table starts with COMMON_LONGOPTS
+ * and its short-option string with COMMON_SHORTOPTS; its own long-only
+ * options are numbered from OPT_PROGRAM on. */
+#ifndef AS_OPTS_H
+#define AS_OPTS_H
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdnoreturn.h>
+
+#include "csvin.h"
+#include "csvout.h"
+#include "datetime.h"
+#include "stream.h"
+
+enum {
+	OPT_MAP = CHAR_MAX + 1,
+	OPT_REJECTS,
+	OPT_STRICT,
+	OPT_AS_OF,
+	OPT_TZ,
+	OPT_DATE_FORMAT,
+	OPT_EXCEL_SAFE,
+	OPT_CRLF,
+	OPT_PROGRAM		/* first long-only option of a program */
+};
+
+#define COMMON_SHORTOPTS "hVo:d:t"
+#define COMMON_LONGOPTS \
+	{ "help",        no_argument,       NULL, 'h' }, \
+	{ "version",     no_argument,       NULL, 'V' }, \
+	{ "output",      required_argument, NULL, 'o' }, \
+	{ "delimiter",   required_argument, NULL, 'd' }, \
+	{ "tsv",         no_argument,       NULL, 't' }, \
+	{ "map",         required_argument, NULL, OPT_MAP }, \
+	{ "rejects",     required_argument, NULL, OPT_REJECTS }, \
+	{ "strict",      no_argument,       NULL, OPT_STRICT }, \
+	{ "as-of",       required_argument, NULL, OPT_AS_OF }, \
+	{ "tz",          required_argument, NULL, OPT_TZ }, \
+	{ "date-format", required_argument, NULL, OPT_DATE_FORMAT }, \
+	{ "excel-safe",  no_argument,       NULL, OPT_EXCEL_SAFE }, \
+	{ "crlf",        no_argument,       NULL, OPT_CRLF }
+
+#define COMMON_USAGE \
+	"[-t | -d C] [-o FILE] [--map NAME=COLUMN] [--rejects FILE] [--strict]\n" \
+	"       [--as-of WHEN] [--tz ZONE] [--date-format FMT] [--excel-safe] [--crlf]"
+
+#define VERSION "0.1.0"
+
+struct common {
+	const char *output;		/* -o, NULL = stdout */
+	struct dialect dialect;		/* of the stream and the output */
+	bool crlf, excel_safe, strict;
+	const char *rejects_path;
+	struct colmap *map;
+	size_t nmap;
+	const char *as_of_arg, *tz, *date_format;
+	tstamp as_of;			/* "now" of every decision */
+	day_t as_of_date;		/* its local date */
+	bool as_of_has_time;
+};
+
+/* The state every program shares: options, output, rejected rows. */
+struct app {
+	struct common opt;
+	struct csvout *out;
+	struct csvout *rejects;		/* --rejects writer, or NULL */
+	struct record rej_header;	/* header for --rejects */
+	long rejected;			/* rejected rows so far */
+	bool rej_header_done;
+};
+
+void common_init(struct common *c);
+/* Handle a common option: 1 handled, 0 not a common option, -1 bad value
+ * (a message was printed; the caller prints usage and exits 2). */
+int common_option(struct common *c, int ch, const char *arg);
+/* After getopt: zone, date format, --as-of (default: now). -1 on error. */
+int common_finish(struct common *c);
+
+/* Print "usage: PROG SYNOPSIS" to stderr and exit 2. */
+noreturn void usage_error(const char *synopsis);
+/* -V output on stdout and exit 0. */
+noreturn void print_version(void);
+
+/* Open the output writer (with -o: temporary file until app_finish). */
+void app_open_output(struct app *a);
+/* Rejected row: stderr "PROG: FILE:LINE: COLUMN: WHY 'VALUE'" (COLUMN may be
+ * NULL; VALUE NULL omits the quoted value), --rejects row, --strict. */
+void app_reject(struct app *a, const struct stream *s, const struct record *r,
+    const char *column, const char *why, const struct str *value);
+/* Invalid row of a data table: stderr only, counted, fatal with --strict. */
+void app_table_reject(struct app *a, const char *file, long line,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Close output and rejects; return the exit status for ALERT. */
+int app_finish(struct app *a, int alert);
+
+#endif

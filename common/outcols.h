@@ -1,0 +1,32 @@
+/* outcols.h — the output columns of a filter: the input columns, unchanged
+ * and in order, then the computed ones; a computed column whose name the
+ * input already has (an earlier run's output) is filled in place, so that no
+ * name appears twice and a program can run again on its own output. */
+#ifndef AS_OUTCOLS_H
+#define AS_OUTCOLS_H
+
+#include <stddef.h>
+
+#include "csvout.h"
+#include "stream.h"
+
+struct outcols {
+	size_t nin, ncomp;
+	int *in_place;		/* per input column: computed index, or -1 */
+	int *appended;		/* computed columns after the input ones */
+	size_t nappended;
+	const char *const *names;
+};
+
+/* NAMES: the ncomp computed column names. Matched ignoring case/space. */
+void outcols_init(struct outcols *oc, const struct stream *s,
+    const char *const *names, size_t ncomp);
+/* The header line. */
+void outcols_header(const struct outcols *oc, struct csvout *w,
+    const struct stream *s);
+/* One row: the record's fields with COMPUTED[ncomp] placed; ends the row. */
+void outcols_row(const struct outcols *oc, struct csvout *w,
+    const struct record *r, const struct str *computed);
+void outcols_free(struct outcols *oc);
+
+#endif

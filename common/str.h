@@ -1,0 +1,29 @@
+/* str.h — byte strings that are not NUL-terminated (fields). */
+#ifndef AS_STR_H
+#define AS_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct str {
+	const char *p;
+	size_t n;
+};
+
+#define STR_C(s) ((struct str){ (s), sizeof(s) - 1 })
+
+struct str str_of(const char *s);
+/* Without surrounding ASCII white space (space, tab, CR, LF, VT, FF). */
+struct str str_trim(struct str s);
+bool str_eq(struct str a, struct str b);
+/* Equal ignoring ASCII case. */
+bool str_eq_ci(struct str a, struct str b);
+bool str_eq_cstr_ci(struct str a, const char *b);
+int str_cmp(struct str a, struct str b);	/* bytewise, shorter first */
+/* Split at the next sep byte: the token before it; *rest advances past it.
+ * Returns false when *rest is exhausted (no token). */
+bool str_next_token(struct str *rest, char sep, struct str *tok);
+/* NUL-terminated copy into buf of size cap (truncated); returns buf. */
+char *str_cpy(char *buf, size_t cap, struct str s);
+
+#endif

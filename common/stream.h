@@ -1,0 +1,46 @@
+/* stream.h — the input stream (several files, one header) and tables.
+ *
+ * A stream is the files named as operands read in order, or standard input;
+ * each file starts with its own header and all headers must name the same
+ * columns.  Column names match ignoring case and surrounding white space;
+ * --map NAME=COLUMN renames the stream's columns (never a table's).
+ */
+#ifndef AS_STREAM_H
+#define AS_STREAM_H
+
+#include <stdbool.h>
+
+#include "csvin.h"
+
+struct colmap {
+	const char *name;	/* the program's column name */
+	const char *column;	/* the input's column */
+};
+
+struct stream {
+	struct record header;	/* header of the first file, fields owned */
+	struct dialect dialect;
+	const struct colmap *map;
+	size_t nmap;
+	char **files;
+	int nfiles, cur;
+	struct csvin *in;
+	const char *what;	/* "schedule", ... for tables; NULL for the stream */
+};
+
+/* Open the stream over FILES (none = stdin). Fatal if the first has no header. */
+void stream_open(struct stream *s, char **files, int nfiles, struct dialect d,
+    const struct colmap *map, size_t nmap);
+/* Open a table: one file, dialect from its header line, no --map. */
+void table_open(struct stream *s, const char *path, const char *what);
+/* Next data record; checks the header of each further file. 1 or 0 at end. */
+int stream_next(struct stream *s, struct record *rec);
+/* Index of column NAME (after --map), or -1. */
+int stream_col(const struct stream *s, const char *name);
+/* As stream_col, but fatal when missing, listing the columns found. */
+int stream_need(const struct stream *s, const char *name);
+/* Name as it should appear in messages for column index i (header text). */
+const char *stream_colname(const struct stream *s, int i);
+void stream_close(struct stream *s);
+
+#endif

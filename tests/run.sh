@@ -1,0 +1,110 @@
+#!/bin/sh
+# The test driver of `make check`: unit tests of common/, golden CLI tests,
+# man-page examples, mandoc lint.  Ends with "N passed, N failed".
+#
+# A CLI test is a folder tests/cli/PROG/CASE/ holding:
+#   cmd     shell commands, run with sh in a scratch copy of the folder, with
+#           bin/ first in PATH, TZ=UTC, LC_ALL=C.UTF-8; $DATA is
+#           ../shared/data and $SAMPLES is samples/ (absolute paths)
+#   out     the exact expected standard output
+#   err     the exact expected standard error (absent: it must be empty)
+#   status  the expected exit status (absent: 0)
+# and any input files.  Output is compared with cmp.
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+DATA=${DATA:-$(cd "$top/../shared/data" 2>/dev/null && pwd)}
+SAMPLES=$top/samples
+PATH=$top/bin:$top/build/tools:$PATH
+TZ=UTC
+LC_ALL=C.UTF-8
+export DATA SAMPLES PATH TZ LC_ALL
+work=$(mktemp -d "${TMPDIR:-/tmp}/aftersales-check.XXXXXX") || exit 2
+trap 'rm -rf "$work"' EXIT
+pass=0 fail=0
+failed=
+only=${TESTS:-}
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); failed="$failed $1"; echo "FAIL: $1${2:+: $2}"; }
+
+# Unit tests: each program prints its own failures and exits non-zero.
+for u in build/unit/*; do
+	[ -x "$u" ] || continue
+	name=unit/$(basename "$u")
+	case "$name" in *"$only"*) ;; *) continue ;; esac
+	if "$u" >"$work/$(basename "$u").log" 2>&1; then ok; else
+		bad "$name"; sed 's/^/    /' "$work/$(basename "$u").log" | head -40
+	fi
+done
+
+# Golden CLI tests.
+for dir in tests/cli/*/*/; do
+	dir=${dir%/}
+	[ -f "$dir/cmd" ] || continue
+	name=${dir#tests/cli/}
+	case "$name" in *"$only"*) ;; *) continue ;; esac
+	scratch=$work/cli/$name
+	mkdir -p "$scratch" && cp -R "$dir/." "$scratch/"
+	(cd "$scratch" && sh ./cmd >"$work/stdout" 2>"$work/stderr" </dev/null)
+	st=$?
+	want=0
+	[ -f "$dir/status" ] && want=$(cat "$dir/status")
+	why=
+	if [ "$st" != "$want" ]; then why="exit $st, expected $want"
+	elif ! cmp -s "$work/stdout" "$dir/out"; then why="stdout differs"
+	elif [ -f "$dir/err" ] && ! cmp -s "$work/stderr" "$dir/err"; then why="stderr differs"
+	elif [ ! -f "$dir/err" ] && [ -s "$work/stderr" ]; then why="unexpected stderr"
+	fi
+	if [ -z "$why" ]; then ok; else
+		bad "$name" "$why"
+		if [ "$why" = "stdout differs" ]; then diff "$dir/out" "$work/stdout" | head -20 | sed 's/^/    /'
+		else sed 's/^/    stderr: /' "$work/stderr" | head -10; fi
+	fi
+done
+
+# Man-page examples: every literal block of EXAMPLES runs in a copy of
+# samples/, and must print tests/man/PAGE.N.out and exit tests/man/PAGE.N.status.
+for page in man/*.[17]; do
+	[ -f "$page" ] || continue
+	base=$(basename "$page")
+	case "man/$base" in *"$only"*) ;; *) continue ;; esac
+	mkdir -p "$work/man"
+	awk -v dir="$work/man" -v base="$base" '
+		/^\.Sh EXAMPLES/ { ex = 1; next }
+		/^\.Sh / { ex = 0 }
+		ex && /^\.Bd -literal/ { n++; f = dir "/" base "." n ".sh"; printf "" > f; inb = 1; next }
+		inb && /^\.Ed/ { inb = 0; close(f); next }
+		inb { line = $0; gsub(/\\e/, "\\", line); gsub(/\\\(aq/, "\047", line);
+		      gsub(/\\-/, "-", line); gsub(/\\&/, "", line); print line >> f }
+	' "$page"
+	for script in "$work/man/$base".*.sh; do
+		[ -f "$script" ] || continue
+		n=${script%.sh}; n=${n##*.}
+		name=man/$base.$n
+		exp=tests/man/$base.$n
+		if [ ! -f "$exp.out" ]; then bad "$name" "no $exp.out"; continue; fi
+		# A crontab line runs without its five schedule fields.
+		sed -E 's/^([0-9*\/,-]+ ){5}//' "$script" >"$script.run"
+		rm -rf "$work/ex" && cp -R samples "$work/ex"
+		(cd "$work/ex" && sh "$script.run" >"$work/stdout" 2>"$work/stderr" </dev/null)
+		st=$?
+		want=0
+		[ -f "$exp.status" ] && want=$(cat "$exp.status")
+		if [ "$st" != "$want" ]; then bad "$name" "exit $st, expected $want"; sed 's/^/    stderr: /' "$work/stderr" | head -5
+		elif ! cmp -s "$work/stdout" "$exp.out"; then bad "$name" "stdout differs"; diff "$exp.out" "$work/stdout" | head -20 | sed 's/^/    /'
+		else ok; fi
+	done
+done
+
+# Manual pages are lint-clean.
+if [ -z "$only" ] || [ "$only" = man ]; then
+	for page in man/*.[17]; do
+		[ -f "$page" ] || continue
+		if out=$(mandoc -Tlint -Wwarning "$page" 2>&1) && [ -z "$out" ]; then ok; else
+			bad "lint/$(basename "$page")" "$(printf '%s' "$out" | head -1)"; fi
+	done
+fi
+
+[ "$fail" -gt 0 ] && echo "failed:$failed"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -49,6 +49,9 @@ struct csvin {
 	bool tsv_in_record;
 	struct str *out;
 	size_t outcap;
+	/* A parse error found after some records of the chunk: they are
+	 * returned first, then the error is fatal. */
+	char *error;
 };
 
 static void *
@@ -248,16 +251,21 @@ start(struct csvin *r, char **p, size_t *n)
 	r->started = true;
 }
 
-static noreturn void
+static void
 csv_failed(struct csvin *r)
 {
 	long line = r->cur_nf ? r->cur_line : r->lines + 1;
 	int e = csv_error(&r->p);
+	char msg[512];
 
 	if (e == CSV_ENOMEM || e == CSV_ETOOBIG)
-		fatal("%s:%ld: field longer than %d bytes (a stray quote?)",
-		    r->name, line, FIELD_MAX);
-	fatal("%s:%ld: malformed quoting", r->name, line);
+		snprintf(msg, sizeof msg, "%s:%ld: field longer than %d bytes "
+		    "(a stray quote?)", r->name, line, FIELD_MAX);
+	else
+		snprintf(msg, sizeof msg, "%s:%ld: malformed quoting", r->name,
+		    line);
+	r->error = xstrdup(msg);
+	r->finished = true;
 }
 
 static void
@@ -365,6 +373,8 @@ compact(struct csvin *r)
 static void
 fill(struct csvin *r)
 {
+	if (r->error != NULL)
+		fatal("%s", r->error);
 	while (r->qpos == r->qlen && !r->finished) {
 		char *p = r->buf;
 		size_t n;
@@ -394,6 +404,8 @@ fill(struct csvin *r)
 		else if (csv_parse(&r->p, p, n, on_field, on_row, r) != n)
 			csv_failed(r);
 	}
+	if (r->error != NULL && r->qpos == r->qlen)
+		fatal("%s", r->error);
 }
 
 int
@@ -436,5 +448,6 @@ csvin_close(struct csvin *r)
 	free(r->flen);
 	free(r->q);
 	free(r->out);
+	free(r->error);
 	free(r);
 }

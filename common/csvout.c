@@ -146,7 +146,7 @@ csvout_open(const char *path, struct dialect d, bool crlf, bool excel_safe)
 	snprintf(w->tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
 	w->fd = mkstemp(w->tmp);
 	if (w->fd == -1)
-		fatal_errno("%s: cannot create temporary file %s", path, w->tmp);
+		fatal_errno("%s: cannot create", path);
 	if (stat(path, &st) == 0)
 		mode = st.st_mode & 07777;
 	else {

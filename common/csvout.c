@@ -24,6 +24,7 @@ struct csvout {
 	size_t nf;		/* fields written in this row */
 	bool first_empty;	/* the row's first field was empty */
 	bool dead;		/* a write failed: write nothing more */
+	bool special[256];	/* bytes that make a CSV field quoted */
 };
 
 static bool stdout_was_closed;
@@ -127,6 +128,8 @@ csvout_open(const char *path, struct dialect d, bool crlf, bool excel_safe)
 		w->d.delim = '\t';
 	w->crlf = crlf;
 	w->excel_safe = excel_safe;
+	w->special[(unsigned char)w->d.delim] = true;
+	w->special['"'] = w->special['\n'] = w->special['\r'] = true;
 	w->buf = xmalloc(OUTBUF);
 	if (path == NULL || strcmp(path, "-") == 0) {
 		w->fd = STDOUT_FILENO;
@@ -224,10 +227,8 @@ csv_field(struct csvout *w, const char *p, size_t n, bool guard)
 {
 	bool quote = false;
 
-	for (size_t i = 0; i < n && !quote; i++) {
-		char c = p[i];
-		quote = c == w->d.delim || c == '"' || c == '\n' || c == '\r';
-	}
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = w->special[(unsigned char)p[i]];
 	if (!quote) {
 		if (guard)
 			putc1(w, '\'');

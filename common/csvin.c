@@ -45,6 +45,7 @@ struct csvin {
 	long lines;		/* line feeds seen so far */
 	/* TSV state. */
 	bool tsv_escape;
+	bool tsv_cr;		/* the last byte of the field is a raw CR */
 	size_t tsv_fstart;	/* arena offset of the field being built */
 	bool tsv_in_record;
 	struct str *out;
@@ -195,8 +196,9 @@ read_some(struct csvin *r, char *p, size_t cap)
 	return (size_t)n;
 }
 
-/* The first comma, semicolon or tab outside quotes on the header line. */
-static void
+/* The first comma, semicolon or tab outside quotes on the header line.
+ * Returns false when P ends before either one or the line end is seen. */
+static bool
 sniff(struct csvin *r, const char *p, size_t n)
 {
 	bool quoted = false;
@@ -210,16 +212,17 @@ sniff(struct csvin *r, const char *p, size_t n)
 		else if (quoted)
 			continue;
 		else if (c == '\n' || c == '\r')
-			break;
+			return true;
 		else if (c == ',' || c == ';') {
 			r->d.delim = c;
-			break;
+			return true;
 		} else if (c == '\t') {
 			r->d.delim = '\t';
 			r->d.tsv = true;
-			break;
+			return true;
 		}
 	}
+	return false;
 }
 
 static void
@@ -235,9 +238,19 @@ start(struct csvin *r, char **p, size_t *n)
 	if (*n >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
 		*p += 3;
 		*n -= 3;
+		/* Nothing after the mark yet is not the end of the input. */
+		if (*n == 0)
+			*n = read_some(r, *p, CHUNK - 3);
 	}
-	if (r->d.sniff)
-		sniff(r, *p, *n);
+	/* The header line may come in several reads (a pipe): read on
+	 * until it can be sniffed, the input ends or the buffer is full. */
+	while (r->d.sniff && !sniff(r, *p, *n)) {
+		size_t used = (size_t)(*p - r->buf) + *n;
+		size_t got = used < CHUNK ? read_some(r, *p + *n, CHUNK - used) : 0;
+		if (got == 0)
+			break;
+		*n += got;
+	}
 	if (r->d.tsv)
 		r->d.delim = '\t';
 	else {
@@ -282,9 +295,11 @@ tsv_end_field(struct csvin *r)
 static void
 tsv_end_line(struct csvin *r)
 {
-	/* A CR before the LF belongs to the line end. */
-	if (r->alen > r->tsv_fstart && r->arena[r->alen - 1] == '\r')
+	/* A CR before the LF belongs to the line end (an escaped one, \r,
+	 * to the field). */
+	if (r->tsv_cr && r->alen > r->tsv_fstart && r->arena[r->alen - 1] == '\r')
 		r->alen--;
+	r->tsv_cr = false;
 	if (r->cur_nf == 0 && r->alen == r->tsv_fstart) {
 		r->tsv_in_record = false;	/* blank line */
 		return;
@@ -323,6 +338,7 @@ tsv_parse(struct csvin *r, const char *p, size_t n)
 				}
 			}
 			r->tsv_escape = false;
+			r->tsv_cr = o == '\r' && c != 'r';
 			arena_reserve(r, 1);
 			r->arena[r->alen++] = o;
 			continue;
@@ -338,6 +354,7 @@ plain:
 		} else {
 			arena_reserve(r, 1);
 			r->arena[r->alen++] = (char)c;
+			r->tsv_cr = c == '\r';
 		}
 		if (r->alen - r->tsv_fstart > FIELD_MAX)
 			fatal("%s:%ld: field longer than %d bytes", r->name,

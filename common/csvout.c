@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ struct csvout {
 	size_t nf;		/* fields written in this row */
 	bool first_empty;	/* the row's first field was empty */
 	bool dead;		/* a write failed: write nothing more */
+	bool direct;		/* -o names no regular file: written into */
 	bool special[256];	/* bytes that make a CSV field quoted */
 };
 
@@ -99,12 +101,12 @@ abort_hook(void *arg)
 {
 	struct csvout *w = arg;
 
-	if (w->path != NULL) {
+	if (w->path != NULL && !w->direct) {
 		csvout_abort(w);
 		return;
 	}
 	/* Standard output on a fatal error: what was written stays written. */
-	if (!w->dead && !stdout_was_closed) {
+	if (!w->dead && !(w->fd == STDOUT_FILENO && stdout_was_closed)) {
 		const char *p = w->buf;
 		size_t n = w->len;
 		while (n > 0) {
@@ -136,15 +138,32 @@ csvout_open(const char *path, struct dialect d, bool crlf, bool excel_safe)
 		on_fatal(abort_hook, w);
 		return w;
 	}
+	struct stat st;
+	mode_t mode;
+
+	/* Not a regular file (a device, a FIFO, /dev/stdout on a pipe):
+	 * write into it.  A rename would replace it, /dev/full included. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		w->path = xstrdup(path);
+		w->direct = true;
+		w->fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (w->fd == -1)
+			fatal_errno("%s: cannot create", path);
+		on_fatal(abort_hook, w);
+		return w;
+	}
+	/* A symbolic link: replace the file it names, keep the link. */
+	char *real = NULL;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		real = realpath(path, NULL);
+	w->path = real ? real : xstrdup(path);
+	path = w->path;
 	/* Write beside the target, rename over it at the end: a failed run
 	 * leaves the old file as it was. */
 	const char *slash = strrchr(path, '/');
 	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
 	size_t n = strlen(path) + 16;
-	struct stat st;
-	mode_t mode;
 
-	w->path = xstrdup(path);
 	w->tmp = xmalloc(n);
 	snprintf(w->tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
 	w->fd = mkstemp(w->tmp);
@@ -222,13 +241,39 @@ tsv_field(struct csvout *w, const char *p, size_t n)
 	put(w, p + run, n - run);
 }
 
+/* Whether a field holds the delimiter, a quote, CR or LF: eight bytes at a
+ * time (a word has a zero byte iff (v - 0x01..) & ~v & 0x80.. is not 0). */
+static bool
+has_special(const struct csvout *w, const char *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = ones << 7;
+	const uint64_t d = ones * (unsigned char)w->d.delim, q = ones * '"';
+	const uint64_t lf = ones * '\n', cr = ones * '\r';
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v, x = 0;
+		memcpy(&v, p + i, 8);
+		x |= ((v ^ d) - ones) & ~(v ^ d);
+		x |= ((v ^ q) - ones) & ~(v ^ q);
+		x |= ((v ^ lf) - ones) & ~(v ^ lf);
+		x |= ((v ^ cr) - ones) & ~(v ^ cr);
+		if (x & highs)
+			return true;
+	}
+	for (; i < n; i++)
+		if (w->special[(unsigned char)p[i]])
+			return true;
+	return false;
+}
+
 static void
 csv_field(struct csvout *w, const char *p, size_t n, bool guard)
 {
-	bool quote = false;
+	/* The guard itself may be the delimiter (-d "'"). */
+	bool quote = guard && w->d.delim == '\'';
 
-	for (size_t i = 0; i < n && !quote; i++)
-		quote = w->special[(unsigned char)p[i]];
+	quote = has_special(w, p, n);
 	if (!quote) {
 		if (guard)
 			putc1(w, '\'');
@@ -238,14 +283,13 @@ csv_field(struct csvout *w, const char *p, size_t n, bool guard)
 	putc1(w, '"');
 	if (guard)
 		putc1(w, '\'');
-	size_t run = 0;
-	for (size_t i = 0; i < n; i++)
-		if (p[i] == '"') {
-			put(w, p + run, i + 1 - run);
-			putc1(w, '"');
-			run = i + 1;
-		}
-	put(w, p + run, n - run);
+	const char *e = p + n, *q;
+	while ((q = memchr(p, '"', (size_t)(e - p))) != NULL) {
+		put(w, p, (size_t)(q - p) + 1);
+		putc1(w, '"');
+		p = q + 1;
+	}
+	put(w, p, (size_t)(e - p));
 	putc1(w, '"');
 }
 
@@ -333,6 +377,11 @@ csvout_close(struct csvout *w)
 			errno = EBADF;
 			fatal_errno("write error");
 		}
+		off_fatal(abort_hook, w);
+	} else if (w->direct) {
+		if (close(w->fd) == -1)
+			fatal_errno("write error");
+		w->fd = -1;
 		off_fatal(abort_hook, w);
 	} else {
 		if (fsync(w->fd) == -1)

@@ -77,8 +77,8 @@ date_add_months(day_t day, int months)
 
 	civil_from_days(day, &y, &m, &d);
 	int idx = y * 12 + (m - 1) + months;
-	y = idx / 12;
-	m = idx % 12 + 1;
+	y = idx >= 0 ? idx / 12 : (idx - 11) / 12;	/* floor: before year 1 too */
+	m = idx - y * 12 + 1;
 	if (d > days_in_month(y, m))
 		d = days_in_month(y, m);
 	return days_from_civil(y, m, d);

@@ -53,22 +53,24 @@ parse_count(struct str s, long long *out)
 		if (i == s.n)
 			return -1;	/* "12." */
 		/* The previous group joins the whole part. */
-		for (size_t d = 0; d < gdigits; d++)
+		for (size_t d = 0; d < gdigits && !overflow; d++)
 			if ((whole = whole * 10) > COUNT_MAX)
 				overflow = true;
-		whole += group;
+		if (!overflow)
+			whole += group;
 	}
 	if (ngroups == 1)
 		whole = group;
 	else if (gdigits == 3) {
 		/* Three digits after the last separator: thousands. */
-		for (int d = 0; d < 3; d++)
+		for (int d = 0; d < 3 && !overflow; d++)
 			if ((whole = whole * 10) > COUNT_MAX)
 				overflow = true;
-		whole += group;
+		if (!overflow)
+			whole += group;
 	}
-	/* Otherwise the last group is a fraction, dropped. */
-	if (overflow || whole > COUNT_MAX || group > COUNT_MAX)
+	/* Otherwise the last group is a fraction, dropped, however long. */
+	if (overflow || whole > COUNT_MAX)
 		return -1;
 	*out = whole;
 	return 0;
@@ -163,9 +165,23 @@ size_t
 fmt_tenths(char *buf, long long value, long long den)
 {
 	long long t = div_round_half_up(value * 10, den);
-	const char *sign = t < 0 ? "-" : "";
+	char tmp[24];
+	size_t n = 0, len = 0;
+	unsigned long long a = t < 0 ? 0ULL - (unsigned long long)t
+	    : (unsigned long long)t;
 
+	/* By hand: this runs once per row in complaint-sla. */
+	tmp[n++] = (char)('0' + a % 10);
+	tmp[n++] = '.';
+	a /= 10;
+	do {
+		tmp[n++] = (char)('0' + a % 10);
+		a /= 10;
+	} while (a > 0);
 	if (t < 0)
-		t = -t;
-	return (size_t)snprintf(buf, 32, "%s%lld.%lld", sign, t / 10, t % 10);
+		buf[len++] = '-';
+	while (n > 0)
+		buf[len++] = tmp[--n];
+	buf[len] = '\0';
+	return len;
 }

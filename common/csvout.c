@@ -26,7 +26,6 @@ struct csvout {
 	bool first_empty;	/* the row's first field was empty */
 	bool dead;		/* a write failed: write nothing more */
 	bool direct;		/* -o names no regular file: written into */
-	bool special[256];	/* bytes that make a CSV field quoted */
 };
 
 static bool stdout_was_closed;
@@ -130,8 +129,6 @@ csvout_open(const char *path, struct dialect d, bool crlf, bool excel_safe)
 		w->d.delim = '\t';
 	w->crlf = crlf;
 	w->excel_safe = excel_safe;
-	w->special[(unsigned char)w->d.delim] = true;
-	w->special['"'] = w->special['\n'] = w->special['\r'] = true;
 	w->buf = xmalloc(OUTBUF);
 	if (path == NULL || strcmp(path, "-") == 0) {
 		w->fd = STDOUT_FILENO;
@@ -249,31 +246,35 @@ has_special(const struct csvout *w, const char *p, size_t n)
 	const uint64_t ones = 0x0101010101010101ULL, highs = ones << 7;
 	const uint64_t d = ones * (unsigned char)w->d.delim, q = ones * '"';
 	const uint64_t lf = ones * '\n', cr = ones * '\r';
-	size_t i = 0;
+	uint64_t v, x = 0;
 
-	for (; i + 8 <= n; i += 8) {
-		uint64_t v, x = 0;
-		memcpy(&v, p + i, 8);
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			if (p[i] == w->d.delim || p[i] == '"' || p[i] == '\n' ||
+			    p[i] == '\r')
+				return true;
+		return false;
+	}
+	/* Whole words, then the last eight bytes (overlapping). */
+	for (size_t i = 0;; i += 8) {
+		memcpy(&v, i + 8 <= n ? p + i : p + n - 8, 8);
 		x |= ((v ^ d) - ones) & ~(v ^ d);
 		x |= ((v ^ q) - ones) & ~(v ^ q);
 		x |= ((v ^ lf) - ones) & ~(v ^ lf);
 		x |= ((v ^ cr) - ones) & ~(v ^ cr);
 		if (x & highs)
 			return true;
+		if (i + 8 >= n)
+			return false;
 	}
-	for (; i < n; i++)
-		if (w->special[(unsigned char)p[i]])
-			return true;
-	return false;
 }
 
 static void
 csv_field(struct csvout *w, const char *p, size_t n, bool guard)
 {
 	/* The guard itself may be the delimiter (-d "'"). */
-	bool quote = guard && w->d.delim == '\'';
+	bool quote = (guard && w->d.delim == '\'') || has_special(w, p, n);
 
-	quote = has_special(w, p, n);
 	if (!quote) {
 		if (guard)
 			putc1(w, '\'');

@@ -284,7 +284,7 @@ load_terms(struct wc *w, const char *path)
 		struct str v;
 
 		if (r.nf != t.header.nf)
-			fatal("%s:%ld: %zu fields, the header has %zu",
+			fatal("%s:%ld: %zu fields where the header has %zu",
 			    r.file, r.line, r.nf, t.header.nf);
 		v = str_trim(field(&r, ctier));
 		if (v.n == 0)
@@ -355,7 +355,7 @@ load_components(struct wc *w, const char *path)
 		struct str v;
 
 		if (r.nf != t.header.nf)
-			fatal("%s:%ld: %zu fields, the header has %zu",
+			fatal("%s:%ld: %zu fields where the header has %zu",
 			    r.file, r.line, r.nf, t.header.nf);
 		v = str_trim(field(&r, ccomp));
 		if (v.n == 0)
@@ -528,7 +528,7 @@ load_contracts(struct wc *w, const char *path)
 
 		if (r.nf != t.header.nf) {
 			app_table_reject(&w->app, r.file, r.line,
-			    "%zu fields, the header has %zu", r.nf, t.header.nf);
+			    "%zu fields where the header has %zu", r.nf, t.header.nf);
 			continue;
 		}
 		int st = contract_parse(w, &cc, &r, &c, &col, &why, &bad);
@@ -845,7 +845,7 @@ check_claims(struct wc *w, char **files, int nfiles)
 		}
 
 		if (r.nf != in.header.nf) {
-			snprintf(why, sizeof(why), "%zu fields, the header has %zu",
+			snprintf(why, sizeof(why), "%zu fields where the header has %zu",
 			    r.nf, in.header.nf);
 			app_reject(&w->app, &in, &r, NULL, why, NULL);
 			continue;
@@ -1105,7 +1105,7 @@ list_expiring(struct wc *w, char **files, int nfiles)
 
 		seq++;
 		if (r.nf != in.header.nf) {
-			snprintf(why, sizeof(why), "%zu fields, the header has %zu",
+			snprintf(why, sizeof(why), "%zu fields where the header has %zu",
 			    r.nf, in.header.nf);
 			app_reject(&w->app, &in, &r, NULL, why, NULL);
 			continue;

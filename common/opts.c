@@ -138,7 +138,8 @@ app_open_output(struct app *a)
 {
 	a->out = csvout_open(a->opt.output, a->opt.dialect, a->opt.crlf,
 	    a->opt.excel_safe);
-	if (a->opt.rejects_path != NULL && a->rej_header.nf > 0)
+	if (a->opt.rejects_path != NULL && a->rej_header.nf > 0 &&
+	    !a->rej_header_done)
 		open_rejects(a);
 }
 

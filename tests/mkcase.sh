@@ -11,9 +11,9 @@ shift 2
 mkdir -p "$case_dir"
 printf '%s\n' "$cmd" >"$case_dir/cmd"
 for f in "$@"; do cp "$f" "$case_dir/"; done
-DATA=$(cd "$top/../shared/data" && pwd) SAMPLES=$top/samples \
+DATA=$(cd "$top/../shared/data" && pwd) SAMPLES=$top/samples TOP=$top \
 PATH=$top/bin:$top/build/tools:$PATH TZ=UTC LC_ALL=C.UTF-8
-export DATA SAMPLES PATH TZ LC_ALL
+export DATA SAMPLES PATH TZ LC_ALL TOP
 scratch=$(mktemp -d)
 cp -R "$case_dir/." "$scratch/"
 set +e

@@ -1,0 +1,32 @@
+#!/bin/sh
+# demo.sh — `make demo`: the nightly job on samples/ for the night of
+# 2026-11-20, into demo-out/, and a summary a person can read.
+top=$(cd "$(dirname "$0")/.." && pwd)
+PATH=$top/bin:$PATH
+export PATH
+out=$top/demo-out
+day=2026-11-20
+rm -rf "$out"
+sh "$top/samples/nightly.sh" -a "$day" -d "$top/samples" -o "$out"
+st=$?
+dir=$out/$day
+rows() { [ -f "$1" ] && echo $(($(wc -l <"$1") - 1)) || echo 0; }
+count() { [ -f "$2" ] && awk -F, -v col="$1" -v want="$3" '
+	NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
+	c && $c == want { n++ } END { print n + 0 }' "$2" || echo 0; }
+echo "Nightly job of $day (exit status $st)"
+echo "  reminders:        $(rows "$dir/reminders.csv") ($(count status "$dir/reminders.csv" overdue) overdue, $(count status "$dir/reminders.csv" recall) recalls) + $(rows "$dir/reminders-excel.csv") from the Excel branch"
+echo "  inquiries:        $(rows "$dir/worklist.csv") on the worklist ($(count status "$dir/worklist.csv" breached) breached)"
+echo "  warranty offers:  $(rows "$dir/offers.csv") coverages end within 30 days"
+echo "  claims:           $(rows "$dir/claims.csv") checked ($(count verdict "$dir/claims.csv" covered) covered, $(count verdict "$dir/claims.csv" unclassified) need a person)"
+echo "  claims as inquiries: $(count status "$dir/claims-sla.csv" breached) breached, $(count status "$dir/claims-sla.csv" at_risk) at risk"
+echo "  dispatch audit:   $(rows "$dir/audit.csv") calls yesterday ($(count verdict "$dir/audit.csv" ok) ok)"
+if [ -f "$dir/on-duty.csv" ]; then
+	echo "  on duty tomorrow at noon:"
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		{ printf "    %-10s %s (%s)\n", $h["region"], $h["name"], $h["phone"] }' "$dir/on-duty.csv"
+fi
+echo "Files: demo-out/$day/"
+[ -f "$dir/errors.log" ] && echo "Messages: demo-out/$day/errors.log"
+[ "$st" = 2 ] && exit 1
+exit 0

@@ -7,7 +7,8 @@ export PATH
 out=$top/demo-out
 day=2026-11-20
 rm -rf "$out"
-sh "$top/samples/nightly.sh" -a "$day" -d "$top/samples" -o "$out"
+cd "$top" || exit 1
+sh samples/nightly.sh -a "$day" -d samples -o demo-out
 st=$?
 dir=$out/$day
 rows() { [ -f "$1" ] && echo $(($(wc -l <"$1") - 1)) || echo 0; }

@@ -12,9 +12,26 @@ sh samples/nightly.sh -a "$day" -d samples -o demo-out
 st=$?
 dir=$out/$day
 rows() { [ -f "$1" ] && echo $(($(wc -l <"$1") - 1)) || echo 0; }
-count() { [ -f "$2" ] && awk -F, -v col="$1" -v want="$3" '
-	NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
-	c && $c == want { n++ } END { print n + 0 }' "$2" || echo 0; }
+# count COLUMN FILE VALUE: rows whose COLUMN is VALUE (fields may be quoted).
+count() { [ -f "$2" ] && awk -v col="$1" -v want="$3" '
+	function split_csv(line, f,    n, i, c, q, v) {
+		n = 0; v = ""; q = 0
+		for (i = 1; i <= length(line); i++) {
+			c = substr(line, i, 1)
+			if (q) {
+				if (c == "\"" && substr(line, i + 1, 1) == "\"") { v = v c; i++ }
+				else if (c == "\"") q = 0
+				else v = v c
+			} else if (c == "\"") q = 1
+			else if (c == ",") { f[++n] = v; v = "" }
+			else v = v c
+		}
+		f[++n] = v
+		return n
+	}
+	{ n = split_csv($0, f) }
+	NR == 1 { for (i = 1; i <= n; i++) if (f[i] == col) c = i; next }
+	c && f[c] == want { k++ } END { print k + 0 }' "$2" || echo 0; }
 echo "Nightly job of $day (exit status $st)"
 echo "  reminders:        $(rows "$dir/reminders.csv") ($(count status "$dir/reminders.csv" overdue) overdue, $(count status "$dir/reminders.csv" recall) recalls) + $(rows "$dir/reminders-excel.csv") from the Excel branch"
 echo "  inquiries:        $(rows "$dir/worklist.csv") on the worklist ($(count status "$dir/worklist.csv" breached) breached)"

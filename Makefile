@@ -30,7 +30,9 @@ COMMON_SRC = $(wildcard common/*.c)
 COMMON_OBJ = $(COMMON_SRC:common/%.c=build/common/%.o)
 COMMON_HDR = $(wildcard common/*.h)
 MANS    = man/aftersales.7 $(PROGS:%=man/%.1)
-BUILD_PKGS = build-essential pkg-config libcsv-dev libpcre2-dev mandoc
+BUILD_PKGS = build-essential pkg-config libcsv-dev libpcre2-dev mandoc tzdata
+# The tests also use Miller (an example pipeline) and flock (util-linux).
+TEST_PKGS  = miller util-linux
 
 all: deps $(BINS)
 
@@ -60,6 +62,7 @@ TOOL_BIN = $(TOOL_SRC:tests/tools/%.c=build/tools/%)
 
 # Warnings are errors in the test build.
 check: deps
+	@sh tests/deps.sh $(TEST_PKGS)
 	$(MAKE) WERROR=1 $(BINS) $(UNIT_BIN) $(TOOL_BIN)
 	@sh tests/run.sh
 

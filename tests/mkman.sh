@@ -1,0 +1,29 @@
+#!/bin/sh
+# Record the expected output of a man page's EXAMPLES: tests/mkman.sh PAGE
+# (e.g. aftersales.7).  Review tests/man/PAGE.N.out before committing.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+page=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+PATH=$top/bin:$PATH TZ=UTC LC_ALL=C.UTF-8
+export PATH TZ LC_ALL
+awk -v dir="$work" -v base="$page" '
+	/^\.Sh EXAMPLES/ { ex = 1; next }
+	/^\.Sh / { ex = 0 }
+	ex && /^\.Bd -literal/ { n++; f = dir "/" base "." n ".sh"; printf "" > f; inb = 1; next }
+	inb && /^\.Ed/ { inb = 0; close(f); next }
+	inb { line = $0; gsub(/\\e/, "\\", line); gsub(/\\\(aq/, "\047", line);
+	      gsub(/\\-/, "-", line); gsub(/\\&/, "", line); print line >> f }
+' "$top/man/$page"
+for script in "$work/$page".*.sh; do
+	n=${script%.sh}; n=${n##*.}
+	sed -E 's/^([0-9*\/,-]+ ){5}//' "$script" >"$script.run"
+	rm -rf "$work/ex" && cp -R "$top/samples" "$work/ex"
+	set +e
+	(cd "$work/ex" && sh "$script.run" >"$top/tests/man/$page.$n.out" 2>"$work/err" </dev/null)
+	st=$?
+	set -e
+	if [ "$st" != 0 ]; then echo "$st" >"$top/tests/man/$page.$n.status"; else rm -f "$top/tests/man/$page.$n.status"; fi
+	echo "== $page.$n (exit $st)"; cat "$top/tests/man/$page.$n.out"; sed 's/^/stderr: /' "$work/err"
+done

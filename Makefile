@@ -1,6 +1,7 @@
 # aftersales — after-sales back-office filters.
-# `make` builds bin/; `make check` runs the tests; `make demo` runs the nightly
-# job on samples/.  Missing build packages are installed when run as root.
+# `make` builds bin/; `make check` runs the tests (`make check-valgrind`: the
+# same under valgrind); `make demo` runs the nightly job on samples/.  Missing
+# build packages are installed when run as root.
 
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
@@ -66,6 +67,13 @@ check: deps
 	$(MAKE) WERROR=1 $(BINS) $(UNIT_BIN) $(TOOL_BIN)
 	@sh tests/run.sh
 
+# The same under valgrind (tests/run.sh, VALGRIND=1): memory errors and
+# definite or indirect leaks at exit fail a test.
+check-valgrind: deps
+	@sh tests/deps.sh $(TEST_PKGS) valgrind
+	$(MAKE) WERROR=1 $(BINS) $(UNIT_BIN) $(TOOL_BIN)
+	@VALGRIND=1 sh tests/run.sh
+
 demo: all
 	@sh samples/demo.sh
 
@@ -93,7 +101,7 @@ uninstall:
 clean:
 	rm -rf bin build demo-out tests/out
 
-.PHONY: all deps check demo bench fuzz lint-man install uninstall clean
+.PHONY: all deps check check-valgrind demo bench fuzz lint-man install uninstall clean
 .SECONDARY:
 
 # Test tools: the common base driven from the command line.

@@ -853,6 +853,32 @@ summarize(struct sla *s, const struct record *r, const struct eval *e,
 		vec_push(&g->resp, e->at[RESP] - e->recv);
 }
 
+/* Free what the run allocated, at its end. */
+static void
+sla_free(struct sla *s)
+{
+	for (size_t i = 0; i < s->npolicy; i++)
+		free(s->policy[i].category);
+	free(s->policy);
+	hours_free(&s->hours);
+	free(s->urgent_cats);
+	pattern_free(s->pat);
+	free(s->memo);
+	free(s->gcols);
+	for (size_t b = 0; b < s->nbuckets; b++)
+		for (struct group *g = s->buckets[b], *next; g; g = next) {
+			next = g->next;
+			for (size_t i = 0; i < s->ngcols; i++)
+				free((char *)g->val[i].p);
+			free(g->val);
+			free(g->ack.v);
+			free(g->resp.v);
+			free(g);
+		}
+	free(s->buckets);
+	common_free(&s->app.opt);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1005,5 +1031,8 @@ main(int argc, char **argv)
 	if (s.summary_arg)
 		write_summary(&s);
 	stream_close(&in);
-	return app_finish(&s.app, s.alert_opt && s.alert);
+	outcols_free(&oc);
+	int status = app_finish(&s.app, s.alert_opt && s.alert);
+	sla_free(&s);
+	return status;
 }

@@ -185,6 +185,20 @@ strmap_put(struct strmap *m, struct str k, int v)
 	m->n++;
 }
 
+static void
+strmap_free(struct strmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->key[i]);
+	free(m->key);
+	free(m->klen);
+	free(m->val);
+	m->key = NULL;
+	m->klen = NULL;
+	m->val = NULL;
+	m->cap = m->n = 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Regions: names in order of first appearance, matched ignoring case;
  * an empty region is "all". */
@@ -234,6 +248,16 @@ regions_init(struct regions *r)
 	memset(r, 0, sizeof *r);
 	r->idx.ci = true;
 	r->all = -1;
+}
+
+static void
+regions_free(struct regions *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->name[i]);
+	free(r->name);
+	strmap_free(&r->idx);
+	regions_init(r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -895,6 +919,13 @@ cmd_plan(int nfiles, char **files)
 	if (P.ics)
 		ics_simple(w, "END:VCALENDAR");
 	stream_close(&in);
+	for (size_t r = 0; r < rg.n; r++) {
+		free(pr[r].mem);
+		free(pr[r].hol);
+	}
+	free(pr);
+	free(il.buf);
+	regions_free(&rg);
 	return app_finish(&P.app, alert);
 }
 
@@ -1005,6 +1036,14 @@ cmd_who(int nfiles, char **files)
 			csvout_record(P.app.out, &h[i].rec, true);
 	}
 	stream_close(&in);
+	for (size_t i = 0; i < nh; i++) {
+		for (size_t j = 0; j < h[i].rec.nf; j++)
+			free((char *)h[i].rec.f[j].p);
+		free(h[i].rec.f);
+		free(h[i].region);
+	}
+	free(h);
+	regions_free(&ov);
 	return app_finish(&P.app, kept == 0);
 }
 
@@ -1054,6 +1093,15 @@ roster_read(struct roster *ro, struct stream *s, bool table)
 		}
 		ro->r[ro->n++] = x;
 	}
+}
+
+static void
+roster_free(struct roster *ro)
+{
+	for (size_t i = 0; i < ro->n; i++)
+		free(ro->r[i].member);
+	free(ro->r);
+	regions_free(&ro->rg);
 }
 
 static int
@@ -1302,6 +1350,11 @@ cmd_check(int nfiles, char **files)
 		csvout_cstr(P.app.out, p->detail);
 		csvout_endrow(P.app.out);
 	}
+	free(v);
+	free(rstart);
+	free(rcount);
+	free(byreg);
+	roster_free(&ro);
 	return app_finish(&P.app, nprob > 0);
 }
 
@@ -1462,6 +1515,13 @@ cmd_audit(int nfiles, char **files)
 		outcols_row(&oc, P.app.out, &rec, comp);
 	}
 	stream_close(&in);
+	outcols_free(&oc);
+	for (size_t r = 0; r < ro.rg.n; r++)
+		free(ix[r].r);
+	free(ix);
+	free(hit);
+	free(buf);
+	roster_free(&ro);
 	return app_finish(&P.app, alert);
 }
 
@@ -1580,6 +1640,8 @@ cmd_share(int nfiles, char **files)
 		csvout_cstr(P.app.out, buf);
 		csvout_endrow(P.app.out);
 	}
+	free(q);
+	free(rem);
 	return app_finish(&P.app, 0);
 }
 
@@ -1656,11 +1718,35 @@ option_name(int ch)
 	return "?";
 }
 
+/* Free what the run allocated, at its end (a command frees its own). */
+static void
+prog_free(void)
+{
+	for (size_t i = 0; i < P.nm; i++) {
+		free(P.m[i].id);
+		free((char *)P.m[i].name.p);
+		free((char *)P.m[i].phone.p);
+		free(P.m[i].region);
+		free(P.m[i].unav);
+	}
+	free(P.m);
+	strmap_free(&P.midx);
+	for (size_t i = 0; i < P.nhol; i++)
+		free(P.hol[i].region);
+	free(P.hol);
+	free(P.history);
+	free(P.rosters);
+	for (size_t i = 0; i < nprob; i++)
+		free(probs[i].detail);
+	free(probs);
+	common_free(&P.app.opt);
+}
+
 int
 main(int argc, char **argv)
 {
 	char **av;
-	int ac, ch;
+	int ac, ch, status;
 
 	progname = "duty-roster";
 	if (argc < 2) {
@@ -1784,15 +1870,23 @@ main(int argc, char **argv)
 
 	switch (P.cmd) {
 	case C_PLAN:
-		return cmd_plan(ac - optind, av + optind);
+		status = cmd_plan(ac - optind, av + optind);
+		break;
 	case C_WHO:
-		return cmd_who(ac - optind, av + optind);
+		status = cmd_who(ac - optind, av + optind);
+		break;
 	case C_CHECK:
-		return cmd_check(ac - optind, av + optind);
+		status = cmd_check(ac - optind, av + optind);
+		break;
 	case C_AUDIT:
-		return cmd_audit(ac - optind, av + optind);
+		status = cmd_audit(ac - optind, av + optind);
+		break;
 	case C_SHARE:
 	default:
-		return cmd_share(ac - optind, av + optind);
+		status = cmd_share(ac - optind, av + optind);
+		break;
 	}
+	prog_free();
+	free(av);
+	return status;
 }

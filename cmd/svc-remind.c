@@ -65,6 +65,8 @@ static const struct option longopts[] = {
 struct arena {
 	char *p;
 	size_t left, next;	/* next: size of the next block */
+	void **blocks;		/* every block, for arena_free */
+	size_t nblocks;
 };
 
 /* Large blocks, aligned to 2 MiB and offered to the kernel for huge pages:
@@ -92,6 +94,8 @@ arena_alloc(struct arena *a, size_t n)
 		size_t sz = n > a->next ? n : a->next;
 		a->p = big_alloc(sz);
 		a->left = sz;
+		a->blocks = xrealloc(a->blocks, (a->nblocks + 1) * sizeof *a->blocks);
+		a->blocks[a->nblocks++] = a->p;
 		if (a->next < ((size_t)64 << 20))
 			a->next *= 2;
 	}
@@ -99,6 +103,18 @@ arena_alloc(struct arena *a, size_t n)
 	a->p += n;
 	a->left -= n;
 	return r;
+}
+
+static void
+arena_free(struct arena *a)
+{
+	for (size_t i = 0; i < a->nblocks; i++)
+		free(a->blocks[i]);
+	free(a->blocks);
+	a->blocks = NULL;
+	a->nblocks = 0;
+	a->p = NULL;
+	a->left = 0;
 }
 
 /* ---- hash of byte strings ------------------------------------------ */
@@ -1509,6 +1525,51 @@ order_rows(void)
 	P.rows = out;
 }
 
+/* Free what the run allocated, at its end. */
+static void
+prog_free(void)
+{
+	for (int i = 0; i < P.nslots; i++) {
+		free(P.slots[i].name);
+		free(P.slots[i].pat_src);
+		pattern_free(P.slots[i].pat);
+	}
+	free(P.slots);
+	for (int i = 0; i < P.nitems; i++)
+		free(P.items[i].name);
+	free(P.items);
+	for (int i = 0; i < P.nplans; i++) {
+		free(P.plans[i].name);
+		free(P.plans[i].items);
+	}
+	free(P.plans);
+	for (int i = 0; i < P.ncamps; i++) {
+		free(P.camps[i].code);
+		free(P.camps[i].title);
+		pattern_free(P.camps[i].pat);
+	}
+	free(P.camps);
+	free(P.pass_cols);
+	free(P.vtab);
+	free(P.vlist);
+	free(P.hit);
+	for (int i = 0; P.pcache != NULL && i < PCACHE_SIZE; i++) {
+		free(P.pcache[i].text);
+		free(P.pcache[i].mask);
+	}
+	free(P.pcache);
+	free(P.pmask);
+	free(P.chit);
+	free(P.rows);
+	free(P.ledger_exact.e);
+	free(P.ledger_recall.e);
+	free(P.lrecs);
+	free(P.lheader);
+	free((char *)P.plan_arg);
+	arena_free(&P.arena);	/* vehicles, keys, ledger fields */
+	common_free(&P.app.opt);
+}
+
 static void
 usage_ok(void)
 {
@@ -1684,5 +1745,7 @@ main(int argc, char **argv)
 	}
 	if (P.lfd >= 0)
 		close(P.lfd);
+	free(sent);
+	prog_free();
 	return status;
 }

@@ -1166,6 +1166,33 @@ list_expiring(struct wc *w, char **files, int nfiles)
 
 /* ---- main ---- */
 
+/* Free what the run allocated, at its end. */
+static void
+wc_free(struct wc *w)
+{
+	if (w->tier != NULL)
+		for (size_t i = 0; i < w->nterms; i++) {
+			struct tier *tt = &w->tier[w->terms[i].tier];
+			free(tt->terms);	/* once per tier: then NULL */
+			tt->terms = NULL;
+		}
+	free(w->tier);
+	free(w->terms);
+	free(w->tiers.v);
+	free(w->comps.v);
+	for (size_t i = 0; i < w->npats; i++)
+		pattern_free(w->pats[i].re);
+	free(w->pats);
+	free(w->tab);
+	free(w->more);
+	while (arena != NULL) {		/* names, VINs, kept rows */
+		struct chunk *next = arena->next;
+		free(arena);
+		arena = next;
+	}
+	common_free(&w->app.opt);
+}
+
 static noreturn void
 usage_ok(void)
 {
@@ -1248,13 +1275,17 @@ main(int argc, char **argv)
 	}
 
 	load_terms(&w, terms);
+	int status;
 	if (w.expiring >= 0) {
 		list_expiring(&w, argv + optind, argc - optind);
-		return app_finish(&w.app, 0);
+		status = app_finish(&w.app, 0);
+	} else {
+		if (components != NULL)
+			load_components(&w, components);
+		load_contracts(&w, contracts);
+		int unclassified = check_claims(&w, argv + optind, argc - optind);
+		status = app_finish(&w.app, w.alert && unclassified);
 	}
-	if (components != NULL)
-		load_components(&w, components);
-	load_contracts(&w, contracts);
-	int unclassified = check_claims(&w, argv + optind, argc - optind);
-	return app_finish(&w.app, w.alert && unclassified);
+	wc_free(&w);
+	return status;
 }

@@ -420,8 +420,11 @@ fmt_date(char *buf, day_t day)
 	int y, m, d;
 
 	civil_from_days(day, &y, &m, &d);
-	if (y < 0 || y > 9999)
-		return (size_t)snprintf(buf, DATE_LEN + 1, "%04d-%02d-%02d", y, m, d);
+	/* YYYY-MM-DD has no room for other years: the nearest end. */
+	if (y < 1)
+		y = 1, m = 1, d = 1;
+	else if (y > 9999)
+		y = 9999, m = 12, d = 31;
 	put2(buf, y / 100);
 	put2(buf + 2, y % 100);
 	buf[4] = '-';

@@ -102,6 +102,16 @@ common_finish(struct common *c)
 }
 
 void
+common_free(struct common *c)
+{
+	for (size_t i = 0; i < c->nmap; i++)
+		free((char *)c->map[i].name);
+	free(c->map);
+	c->map = NULL;
+	c->nmap = 0;
+}
+
+void
 usage_error(const char *synopsis)
 {
 	fprintf(stderr, "usage: %s %s\n", progname, synopsis);

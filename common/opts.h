@@ -78,6 +78,8 @@ void common_init(struct common *c);
 int common_option(struct common *c, int ch, const char *arg);
 /* After getopt: zone, date format, --as-of (default: now). -1 on error. */
 int common_finish(struct common *c);
+/* Free what the options allocated (the --map list), at the end of a run. */
+void common_free(struct common *c);
 
 /* Print "usage: PROG SYNOPSIS" to stderr and exit 2. */
 noreturn void usage_error(const char *synopsis);

@@ -11,6 +11,17 @@
 #   err     the exact expected standard error (absent: it must be empty)
 #   status  the expected exit status (absent: 0)
 # and any input files.  Output is compared with cmp.
+#
+# VALGRIND=1 (`make check-valgrind`): every program of bin/ and build/tools/
+# runs under valgrind (memcheck: memory errors, and definite or indirect
+# leaks at exit), through wrapper scripts of the same names first in PATH;
+# the unit tests run under it too.  A report fails the test: it is on
+# stderr, and the exit status is 99.  tests/valgrind.supp holds the
+# suppressions (false reports of libraries only, each with its reason).  A
+# test that cannot work under valgrind (it measures time or memory, or
+# kills a program at a moment it waits for) holds a file `novalgrind` giving
+# the reason (not copied into the scratch folder), and is skipped in that
+# mode only (counted as skipped).
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 DATA=${DATA:-$(cd "$top/../shared/data" 2>/dev/null && pwd)}
@@ -21,17 +32,32 @@ LC_ALL=C.UTF-8
 TOP=$top
 export DATA SAMPLES PATH TZ LC_ALL TOP
 # Under `make check SANITIZE=1` a sanitizer report fails the test (stderr
-# differs; ASan exits 99).  Leaks are checked in the unit tests only: a
-# program holds its tables until exit on purpose, and fatal() exits from
-# anywhere; growth per row is checked by tests/cli/faults/streamed-memory.
+# differs, and the exit status is 99).  LeakSanitizer runs in the unit tests
+# only; the programs' leaks at exit are checked by `make check-valgrind`, and
+# growth per row by tests/cli/faults/streamed-memory.
 ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=99:detect_leaks=0}
-UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=99}
 export ASAN_OPTIONS UBSAN_OPTIONS
 work=$(mktemp -d "${TMPDIR:-/tmp}/aftersales-check.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
-pass=0 fail=0
+pass=0 fail=0 skip=0
 failed=
 only=${TESTS:-}
+vg=
+if [ "${VALGRIND:-0}" = 1 ]; then
+	command -v valgrind >/dev/null || { echo "run.sh: VALGRIND=1: valgrind not found" >&2; exit 2; }
+	vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+	vg="$vg --suppressions=$top/tests/valgrind.supp"
+	mkdir "$work/vgbin" || exit 2
+	# valgrind finds the program in PATH, so that it sees the name as
+	# argv[0] as it would without valgrind (getopt's messages show it).
+	for p in bin/* build/tools/*; do
+		[ -f "$p" ] && [ -x "$p" ] || continue
+		printf '#!/bin/sh\nPATH="%s:$PATH"\nexec %s %s "$@"\n' "$top/${p%/*}" \
+		    "$vg" "${p##*/}" >"$work/vgbin/${p##*/}" && chmod +x "$work/vgbin/${p##*/}" || exit 2
+	done
+	PATH=$work/vgbin:$PATH
+fi
 
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); failed="$failed $1"; echo "FAIL: $1${2:+: $2}"; }
@@ -41,7 +67,7 @@ for u in build/unit/*; do
 	[ -x "$u" ] || continue
 	name=unit/$(basename "$u")
 	case "$name" in *"$only"*) ;; *) continue ;; esac
-	if ASAN_OPTIONS=exitcode=99:detect_leaks=1 "$u" >"$work/$(basename "$u").log" 2>&1; then ok; else
+	if ASAN_OPTIONS=exitcode=99:detect_leaks=1 $vg "$u" >"$work/$(basename "$u").log" 2>&1; then ok; else
 		bad "$name"; sed 's/^/    /' "$work/$(basename "$u").log" | head -40
 	fi
 done
@@ -52,8 +78,9 @@ for dir in tests/cli/*/*/; do
 	[ -f "$dir/cmd" ] || continue
 	name=${dir#tests/cli/}
 	case "$name" in *"$only"*) ;; *) continue ;; esac
+	if [ -n "$vg" ] && [ -f "$dir/novalgrind" ]; then skip=$((skip + 1)); continue; fi
 	scratch=$work/cli/$name
-	mkdir -p "$scratch" && cp -R "$dir/." "$scratch/"
+	mkdir -p "$scratch" && cp -R "$dir/." "$scratch/" && rm -f "$scratch/novalgrind"
 	(cd "$scratch" && sh ./cmd >"$work/stdout" 2>"$work/stderr" </dev/null)
 	st=$?
 	want=0
@@ -115,5 +142,5 @@ if [ -z "$only" ] || [ "$only" = man ]; then
 fi
 
 [ "$fail" -gt 0 ] && echo "failed:$failed"
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed${vg:+, $skip skipped (novalgrind)}"
 [ "$fail" -eq 0 ]

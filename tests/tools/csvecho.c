@@ -108,5 +108,8 @@ main(int argc, char *argv[])
 			outcols_row(&oc, app.out, &rec, val);
 	}
 	stream_close(&in);
-	return app_finish(&app, 0);
+	outcols_free(&oc);
+	int status = app_finish(&app, 0);
+	common_free(&app.opt);
+	return status;
 }

@@ -181,6 +181,30 @@ test_months_before_year_one(void)
 	CHECK(strcmp(buf, "2024-02-29") == 0, "2026-03-31 - 25 months = %s", buf);
 }
 
+/* warranty-check on a contract of 9999-06-01 + 24 months: fmt_date of a
+ * year past 9999 returned 11 (snprintf's count) after writing 10 bytes, and
+ * the output got "10001-05-3" and a NUL byte.  Dates outside 0001..9999
+ * print as the nearest end of the range, always YYYY-MM-DD. */
+static void
+test_fmt_date_range(void)
+{
+	char buf[64];
+	size_t n;
+
+	memset(buf, 'x', sizeof buf);
+	n = fmt_date(buf, days_from_civil(10001, 5, 31));
+	CHECK(n == DATE_LEN && strlen(buf) == DATE_LEN && strcmp(buf, "9999-12-31") == 0,
+	    "fmt_date of 10001-05-31: %zu '%s'", n, buf);
+	n = fmt_date(buf, days_from_civil(-5, 1, 1));
+	CHECK(n == DATE_LEN && strcmp(buf, "0001-01-01") == 0,
+	    "fmt_date of year -5: %zu '%s'", n, buf);
+	n = fmt_date(buf, days_from_civil(9999, 12, 31));
+	CHECK(n == DATE_LEN && strcmp(buf, "9999-12-31") == 0, "9999-12-31: '%s'", buf);
+	n = fmt_rfc3339(buf, (tstamp)days_from_civil(12000, 1, 1) * 86400);
+	CHECK(n == RFC3339_LEN && strlen(buf) == RFC3339_LEN, "fmt_rfc3339 far: %zu '%s'",
+	    n, buf);
+}
+
 /* Write one row of FIELDS with csvout to a file, return the file's text. */
 static char *
 write_row(const char *path, struct dialect d, bool excel,
@@ -238,6 +262,7 @@ main(void)
 	test_excel_guard_delim(path);
 	test_tsv_escaped_cr(path);
 	test_months_before_year_one();
+	test_fmt_date_range();
 	unlink(path);
 	rmdir(tmp);
 	printf("%d checks, %d failed\n", checks, failures);

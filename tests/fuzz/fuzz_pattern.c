@@ -1,0 +1,48 @@
+/* fuzz_pattern.c — the PCRE2 wrapper on arbitrary patterns and subjects.
+ *
+ * Input: byte 0 bit 0 = caseless; byte 1 = pattern length; then the
+ * pattern, then the subject (any bytes: invalid UTF-8, NUL).  Checks: a
+ * pattern compiles or gives a message with an offset; matching returns 1,
+ * 0 or -1 (limit), twice the same (match data reused), and ends (the
+ * run's -timeout catches a hang).
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "pattern.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char msg[320];
+
+	if (size < 2)
+		return 0;
+	bool caseless = data[0] & 1;
+	size_t plen = data[1];
+	if (plen > size - 2)
+		plen = size - 2;
+	const char *pat = (const char *)data + 2;
+	const char *subj = pat + plen;
+	size_t slen = size - 2 - plen;
+
+	msg[0] = '\0';
+	struct pattern *p = pattern_try_compile(pat, plen, caseless, msg, sizeof msg);
+	if (p == NULL) {
+		FUZZ_CHECK(strncmp(msg, "bad pattern at offset ", 22) == 0,
+		    "message '%s'", msg);
+		return 0;
+	}
+	FUZZ_CHECK(strlen(pattern_source(p)) <= plen &&
+	    memcmp(pattern_source(p), pat, strlen(pattern_source(p))) == 0,
+	    "pattern_source");
+	int r1 = pattern_match(p, subj, slen);
+	FUZZ_CHECK(r1 >= -1 && r1 <= 1, "pattern_match %d", r1);
+	int r2 = pattern_match(p, subj, slen);
+	FUZZ_CHECK(r1 == r2, "pattern_match %d then %d", r1, r2);
+	pattern_free(p);
+	return 0;
+}

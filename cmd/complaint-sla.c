@@ -889,6 +889,7 @@ main(int argc, char **argv)
 	int ch;
 
 	progname = "complaint-sla";
+	argv[0] = (char *)progname;	/* getopt names the program so, too */
 	common_init(&s.app.opt);
 	parse_urgent_categories(&s, "safety,warranty");
 	s.esc1 = 24 * 3600;

@@ -107,13 +107,6 @@ str_dup(struct str s)
 	return xmemdup(s.p, s.n);
 }
 
-static struct str
-field(const struct record *r, int col)
-{
-	if (col < 0 || (size_t)col >= r->nf)
-		return (struct str){ "", 0 };
-	return r->f[col];
-}
 
 /* Hash of a string, optionally folding ASCII case. */
 static uint64_t
@@ -479,46 +472,46 @@ read_members(struct stream *s, bool table)
 
 		if (!fields_ok(s, &rec, table))
 			continue;
-		v = str_trim(field(&rec, cm));
+		v = str_trim(rec_field(&rec, cm));
 		if (v.n == 0) {
-			bad_row(s, &rec, table, stream_colname(s, cm), "missing value", field(&rec, cm));
+			bad_row(s, &rec, table, stream_colname(s, cm), "missing value", rec_field(&rec, cm));
 			continue;
 		}
 		if (strmap_get(&P.midx, v) >= 0) {
 			bad_row(s, &rec, table, stream_colname(s, cm), "duplicate member", v);
 			continue;
 		}
-		v = str_trim(field(&rec, cro));
+		v = str_trim(rec_field(&rec, cro));
 		if (v.n == 0 || str_eq_cstr_ci(v, "duty"))
 			m.finance = false;
 		else if (str_eq_cstr_ci(v, "finance"))
 			m.finance = true;
 		else {
-			bad_row(s, &rec, table, stream_colname(s, cro), "unknown role", field(&rec, cro));
+			bad_row(s, &rec, table, stream_colname(s, cro), "unknown role", rec_field(&rec, cro));
 			continue;
 		}
 		m.weight = MILLI;
-		v = str_trim(field(&rec, cw));
+		v = str_trim(rec_field(&rec, cw));
 		if (v.n && (parse_milli(v, &m.weight) != 0 || m.weight == 0)) {
-			bad_row(s, &rec, table, stream_colname(s, cw), "not a positive number (up to 3 decimals)", field(&rec, cw));
+			bad_row(s, &rec, table, stream_colname(s, cw), "not a positive number (up to 3 decimals)", rec_field(&rec, cw));
 			continue;
 		}
 		m.share = MILLI;
-		v = str_trim(field(&rec, cs));
+		v = str_trim(rec_field(&rec, cs));
 		if (v.n && parse_milli(v, &m.share) != 0) {
-			bad_row(s, &rec, table, stream_colname(s, cs), "not a number (up to 3 decimals)", field(&rec, cs));
+			bad_row(s, &rec, table, stream_colname(s, cs), "not a number (up to 3 decimals)", rec_field(&rec, cs));
 			continue;
 		}
-		if (parse_unavailable(field(&rec, cu), &m.unav, &m.nunav, &bad, &why) != 0) {
+		if (parse_unavailable(rec_field(&rec, cu), &m.unav, &m.nunav, &bad, &why) != 0) {
 			bad_row(s, &rec, table, stream_colname(s, cu), why, bad);
 			continue;
 		}
-		m.id = str_dup(str_trim(field(&rec, cm)));
-		v = field(&rec, cn);
+		m.id = str_dup(str_trim(rec_field(&rec, cm)));
+		v = rec_field(&rec, cn);
 		m.name = (struct str){ xmemdup(v.p, v.n), v.n };
-		v = field(&rec, cp);
+		v = rec_field(&rec, cp);
 		m.phone = (struct str){ xmemdup(v.p, v.n), v.n };
-		m.region = str_dup(region_key(field(&rec, cr)));
+		m.region = str_dup(region_key(rec_field(&rec, cr)));
 		if (P.nm == P.capm) {
 			P.capm = P.capm ? 2 * P.capm : 64;
 			P.m = xrealloc(P.m, P.capm * sizeof *P.m);
@@ -533,16 +526,16 @@ static bool
 row_times(struct stream *s, const struct record *r, bool table, int cs, int ce,
     tstamp *start, tstamp *end)
 {
-	if (parse_timestamp(field(r, cs), start, NULL) != 0) {
-		bad_row(s, r, table, stream_colname(s, cs), "bad timestamp", field(r, cs));
+	if (parse_timestamp(rec_field(r, cs), start, NULL) != 0) {
+		bad_row(s, r, table, stream_colname(s, cs), "bad timestamp", rec_field(r, cs));
 		return false;
 	}
-	if (parse_timestamp(field(r, ce), end, NULL) != 0) {
-		bad_row(s, r, table, stream_colname(s, ce), "bad timestamp", field(r, ce));
+	if (parse_timestamp(rec_field(r, ce), end, NULL) != 0) {
+		bad_row(s, r, table, stream_colname(s, ce), "bad timestamp", rec_field(r, ce));
 		return false;
 	}
 	if (*end <= *start) {
-		bad_row(s, r, table, stream_colname(s, ce), "not after start", field(r, ce));
+		bad_row(s, r, table, stream_colname(s, ce), "not after start", rec_field(r, ce));
 		return false;
 	}
 	return true;
@@ -572,10 +565,10 @@ read_holidays(const char *path)
 		struct str rg;
 		if (rec.nf != s.header.nf)
 			fatal("%s:%ld: wrong number of fields", rec.file, rec.line);
-		if (parse_date(field(&rec, cd), &h.day) != 0)
+		if (parse_date(rec_field(&rec, cd), &h.day) != 0)
 			fatal("%s:%ld: %s: bad date '%.*s'", rec.file, rec.line,
-			    stream_colname(&s, cd), (int)field(&rec, cd).n, field(&rec, cd).p);
-		rg = str_trim(field(&rec, cr));
+			    stream_colname(&s, cd), (int)rec_field(&rec, cd).n, rec_field(&rec, cd).p);
+		rg = str_trim(rec_field(&rec, cr));
 		h.region = rg.n && !str_eq_cstr_ci(rg, "all") ? str_dup(rg) : NULL;
 		P.hol = xrealloc(P.hol, (P.nhol + 1) * sizeof *P.hol);
 		P.hol[P.nhol++] = h;
@@ -604,20 +597,20 @@ read_history(const char *path, tstamp first)
 
 		if (!fields_ok(&s, &rec, true))
 			continue;
-		st = parse_status(field(&rec, cst));
+		st = parse_status(rec_field(&rec, cst));
 		if (st == ST_BAD) {
-			bad_row(&s, &rec, true, stream_colname(&s, cst), "unknown status", field(&rec, cst));
+			bad_row(&s, &rec, true, stream_colname(&s, cst), "unknown status", rec_field(&rec, cst));
 			continue;
 		}
-		id = str_trim(field(&rec, cm));
+		id = str_trim(rec_field(&rec, cm));
 		if (st != ST_ASSIGNED || id.n == 0 || (i = strmap_get(&P.midx, id)) < 0)
 			continue;
-		if (parse_timestamp(field(&rec, cs), &t, NULL) != 0) {
-			bad_row(&s, &rec, true, stream_colname(&s, cs), "bad timestamp", field(&rec, cs));
+		if (parse_timestamp(rec_field(&rec, cs), &t, NULL) != 0) {
+			bad_row(&s, &rec, true, stream_colname(&s, cs), "bad timestamp", rec_field(&rec, cs));
 			continue;
 		}
-		if (parse_milli(field(&rec, cl), &load) != 0) {
-			bad_row(&s, &rec, true, stream_colname(&s, cl), "not a number", field(&rec, cl));
+		if (parse_milli(rec_field(&rec, cl), &load) != 0) {
+			bad_row(&s, &rec, true, stream_colname(&s, cl), "not a number", rec_field(&rec, cl));
 			continue;
 		}
 		if (t >= first)		/* overlaps the plan: not history */
@@ -987,22 +980,22 @@ cmd_who(int nfiles, char **files)
 
 		if (!fields_ok(&in, &rec, false))
 			continue;
-		st = parse_status(field(&rec, cst));
+		st = parse_status(rec_field(&rec, cst));
 		if (st == ST_BAD) {
 			bad_row(&in, &rec, false, stream_colname(&in, cst), "unknown status",
-			    field(&rec, cst));
+			    rec_field(&rec, cst));
 			continue;
 		}
 		if (!row_times(&in, &rec, false, cs, ce, &s, &e))
 			continue;
 		if (st == ST_UNCOVERED || !(s <= now && now < e))
 			continue;
-		if (str_trim(field(&rec, cm)).n == 0) {
+		if (str_trim(rec_field(&rec, cm)).n == 0) {
 			bad_row(&in, &rec, false, stream_colname(&in, cm), "missing value",
-			    field(&rec, cm));
+			    rec_field(&rec, cm));
 			continue;
 		}
-		region = region_key(field(&rec, cr));
+		region = region_key(rec_field(&rec, cr));
 		if (P.region && !str_eq_ci(region, want) && (want_all || !is_all(region)))
 			continue;
 		if (nh == caph) {
@@ -1029,7 +1022,7 @@ cmd_who(int nfiles, char **files)
 		}
 		kept++;
 		if (P.field) {
-			struct str v = field(&h[i].rec, cf);
+			struct str v = rec_field(&h[i].rec, cf);
 			csvout_raw(P.app.out, v.p, v.n);
 			csvout_raw(P.app.out, P.app.opt.crlf ? "\r\n" : "\n", P.app.opt.crlf ? 2 : 1);
 		} else
@@ -1071,19 +1064,19 @@ roster_read(struct roster *ro, struct stream *s, bool table)
 
 		if (!fields_ok(s, &rec, table))
 			continue;
-		x.status = parse_status(field(&rec, cst));
+		x.status = parse_status(rec_field(&rec, cst));
 		if (x.status == ST_BAD) {
-			bad_row(s, &rec, table, stream_colname(s, cst), "unknown status", field(&rec, cst));
+			bad_row(s, &rec, table, stream_colname(s, cst), "unknown status", rec_field(&rec, cst));
 			continue;
 		}
 		if (!row_times(s, &rec, table, cs, ce, &x.start, &x.end))
 			continue;
-		mem = str_trim(field(&rec, cm));
+		mem = str_trim(rec_field(&rec, cm));
 		if (x.status != ST_UNCOVERED && mem.n == 0) {
-			bad_row(s, &rec, table, stream_colname(s, cm), "missing value", field(&rec, cm));
+			bad_row(s, &rec, table, stream_colname(s, cm), "missing value", rec_field(&rec, cm));
 			continue;
 		}
-		x.region = region_add(&ro->rg, field(&rec, cr));
+		x.region = region_add(&ro->rg, rec_field(&rec, cr));
 		x.member = x.status == ST_UNCOVERED ? NULL : str_dup(mem);
 		x.sday = local_date(x.start);
 		x.order = (long)ro->n;
@@ -1460,16 +1453,16 @@ cmd_audit(int nfiles, char **files)
 
 		if (!fields_ok(&in, &rec, false))
 			continue;
-		if (parse_timestamp(field(&rec, ct), &t, NULL) != 0) {
-			bad_row(&in, &rec, false, stream_colname(&in, ct), "bad timestamp", field(&rec, ct));
+		if (parse_timestamp(rec_field(&rec, ct), &t, NULL) != 0) {
+			bad_row(&in, &rec, false, stream_colname(&in, ct), "bad timestamp", rec_field(&rec, ct));
 			continue;
 		}
-		region = str_trim(field(&rec, cr));
+		region = str_trim(rec_field(&rec, cr));
 		if (region.n == 0) {
-			bad_row(&in, &rec, false, stream_colname(&in, cr), "missing value", field(&rec, cr));
+			bad_row(&in, &rec, false, stream_colname(&in, cr), "missing value", rec_field(&rec, cr));
 			continue;
 		}
-		ref = str_trim(field(&rec, cf));
+		ref = str_trim(rec_field(&rec, cf));
 		if ((r = region_find(&ro.rg, region)) >= 0)
 			covering(&ix[r], t, &hit, &n, &cap);
 		if (ro.rg.all >= 0 && r != ro.rg.all)
@@ -1568,25 +1561,25 @@ cmd_share(int nfiles, char **files)
 
 			if (!fields_ok(&s, &rec, true))
 				continue;
-			st = parse_status(field(&rec, cst));
+			st = parse_status(rec_field(&rec, cst));
 			if (st == ST_BAD) {
 				bad_row(&s, &rec, true, stream_colname(&s, cst), "unknown status",
-				    field(&rec, cst));
+				    rec_field(&rec, cst));
 				continue;
 			}
 			if (st != ST_ASSIGNED)
 				continue;
-			id = str_trim(field(&rec, cm));
+			id = str_trim(rec_field(&rec, cm));
 			if (id.n == 0) {
-				bad_row(&s, &rec, true, stream_colname(&s, cm), "missing value", field(&rec, cm));
+				bad_row(&s, &rec, true, stream_colname(&s, cm), "missing value", rec_field(&rec, cm));
 				continue;
 			}
 			if ((mi = strmap_get(&P.midx, id)) < 0) {
 				bad_row(&s, &rec, true, stream_colname(&s, cm), "not in the members file", id);
 				continue;
 			}
-			if (parse_milli(field(&rec, cl), &load) != 0) {
-				bad_row(&s, &rec, true, stream_colname(&s, cl), "not a number", field(&rec, cl));
+			if (parse_milli(rec_field(&rec, cl), &load) != 0) {
+				bad_row(&s, &rec, true, stream_colname(&s, cl), "not a number", rec_field(&rec, cl));
 				continue;
 			}
 			P.m[mi].shifts++;
@@ -1749,6 +1742,7 @@ main(int argc, char **argv)
 	int ac, ch, status;
 
 	progname = "duty-roster";
+	argv[0] = (char *)progname;	/* getopt names the program so, too */
 	if (argc < 2) {
 		warnmsg("no command: plan, who, check, audit or share");
 		usage_error(SYN_ALL);

@@ -1583,6 +1583,7 @@ main(int argc, char **argv)
 	int ch;
 	struct app *a = &P.app;
 	progname = "svc-remind";
+	argv[0] = (char *)progname;	/* getopt names the program so, too */
 	common_init(&a->opt);
 	P.plan_arg = "standard";
 	P.lead_days = 30;

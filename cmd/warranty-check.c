@@ -214,13 +214,6 @@ empty(struct str s)
 	return str_trim(s).n == 0;
 }
 
-static struct str
-field(const struct record *r, int col)
-{
-	if (col < 0 || (size_t)col >= r->nf)
-		return (struct str){ "", 0 };
-	return r->f[col];
-}
 
 /* Months of a term: digits only, 1..MONTHS_MAX. */
 static int
@@ -286,22 +279,22 @@ load_terms(struct wc *w, const char *path)
 		if (r.nf != t.header.nf)
 			fatal("%s:%ld: %zu fields where the header has %zu",
 			    r.file, r.line, r.nf, t.header.nf);
-		v = str_trim(field(&r, ctier));
+		v = str_trim(rec_field(&r, ctier));
 		if (v.n == 0)
 			fatal("%s:%ld: tier: missing value", r.file, r.line);
 		tm.tier = names_add(&w->tiers, v);
-		v = str_trim(field(&r, ccomp));
+		v = str_trim(rec_field(&r, ccomp));
 		if (v.n == 0)
 			fatal("%s:%ld: component: missing value", r.file, r.line);
 		tm.comp = names_add(&w->comps, v);
 
-		v = field(&r, cmonths);
+		v = rec_field(&r, cmonths);
 		tm.months = 0;
 		if (!empty(v) && parse_months(v, &tm.months) == -1)
 			fatal("%s:%ld: months: not a whole number of months "
 			    "from 1 to %d '%s'", r.file, r.line, MONTHS_MAX,
 			    str_cpy(buf, sizeof(buf), v));
-		v = field(&r, ckm);
+		v = rec_field(&r, ckm);
 		tm.km = -1;
 		if (!empty(v) && (parse_count(v, &tm.km) == -1 || tm.km == 0))
 			fatal("%s:%ld: km: not a positive number '%s'",
@@ -309,7 +302,7 @@ load_terms(struct wc *w, const char *path)
 		if (tm.months == 0 && tm.km == -1)
 			fatal("%s:%ld: months and km both empty: "
 			    "coverage must end somehow", r.file, r.line);
-		v = field(&r, cded);
+		v = rec_field(&r, cded);
 		tm.deductible = 0;
 		if (!empty(v) && parse_money(v, &tm.deductible) == -1)
 			fatal("%s:%ld: deductible: bad amount '%s'",
@@ -357,11 +350,11 @@ load_components(struct wc *w, const char *path)
 		if (r.nf != t.header.nf)
 			fatal("%s:%ld: %zu fields where the header has %zu",
 			    r.file, r.line, r.nf, t.header.nf);
-		v = str_trim(field(&r, ccomp));
+		v = str_trim(rec_field(&r, ccomp));
 		if (v.n == 0)
 			fatal("%s:%ld: component: missing value", r.file, r.line);
 		c.comp = names_add(&w->comps, v);
-		v = str_trim(field(&r, cpat));
+		v = str_trim(rec_field(&r, cpat));
 		if (v.n == 0)
 			fatal("%s:%ld: pattern: missing value", r.file, r.line);
 		snprintf(where, sizeof(where), "%s:%ld: pattern", r.file, r.line);
@@ -462,23 +455,23 @@ contract_parse(const struct wc *w, const struct contract_cols *cc,
 {
 	struct str v;
 
-	v = str_trim(field(r, cc->vin));
+	v = str_trim(rec_field(r, cc->vin));
 	if (v.n == 0) {
-		*col = cc->vin, *why = "missing value", *bad = field(r, cc->vin);
+		*col = cc->vin, *why = "missing value", *bad = rec_field(r, cc->vin);
 		return -1;
 	}
 	c->vin = v;
-	v = str_trim(field(r, cc->tier));
+	v = str_trim(rec_field(r, cc->tier));
 	if (v.n == 0) {
-		*col = cc->tier, *why = "missing value", *bad = field(r, cc->tier);
+		*col = cc->tier, *why = "missing value", *bad = rec_field(r, cc->tier);
 		return -1;
 	}
 	c->tier = names_find(&w->tiers, v);
 	if (c->tier < 0) {
-		*col = cc->tier, *why = "unknown tier (not in the terms)", *bad = field(r, cc->tier);
+		*col = cc->tier, *why = "unknown tier (not in the terms)", *bad = rec_field(r, cc->tier);
 		return -1;
 	}
-	v = field(r, cc->start);
+	v = rec_field(r, cc->start);
 	if (empty(v)) {
 		*col = cc->start, *why = "missing value", *bad = v;
 		return -1;
@@ -487,13 +480,13 @@ contract_parse(const struct wc *w, const struct contract_cols *cc,
 		*col = cc->start, *why = "invalid date", *bad = v;
 		return -1;
 	}
-	v = field(r, cc->start_km);
+	v = rec_field(r, cc->start_km);
 	c->start_km = 0;
 	if (!empty(v) && parse_count(v, &c->start_km) == -1) {
 		*col = cc->start_km, *why = "bad number", *bad = v;
 		return -1;
 	}
-	if (str_eq_cstr_ci(str_trim(field(r, cc->status)), "void"))
+	if (str_eq_cstr_ci(str_trim(rec_field(r, cc->status)), "void"))
 		return 1;
 	return 0;
 }
@@ -897,7 +890,7 @@ check_claims(struct wc *w, char **files, int nfiles)
 			const struct component *failed = NULL;
 			int which = 0;
 
-			comp = classify(w, field(&r, cpart), field(&r, cdesc),
+			comp = classify(w, rec_field(&r, cpart), rec_field(&r, cdesc),
 			    &failed, &which);
 			if (comp == -2) {
 				int col = which == 0 ? cpart : cdesc;
@@ -1217,6 +1210,7 @@ main(int argc, char **argv)
 	int ch;
 
 	progname = "warranty-check";
+	argv[0] = (char *)progname;	/* getopt names the program so, too */
 	w.expiring = -1;
 	common_init(&w.app.opt);
 	while ((ch = getopt_long(argc, argv, COMMON_SHORTOPTS "w:T:c:",

@@ -42,5 +42,8 @@ int stream_need(const struct stream *s, const char *name);
 /* Name as it should appear in messages for column index i (header text). */
 const char *stream_colname(const struct stream *s, int i);
 void stream_close(struct stream *s);
+/* Field COL of a record; empty when COL is -1 (an optional column that is
+ * absent) or beyond the record. */
+struct str rec_field(const struct record *r, int col);
 
 #endif

@@ -8,14 +8,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 PATH=$top/bin:$PATH TZ=UTC LC_ALL=C.UTF-8
 export PATH TZ LC_ALL
-awk -v dir="$work" -v base="$page" '
-	/^\.Sh EXAMPLES/ { ex = 1; next }
-	/^\.Sh / { ex = 0 }
-	ex && /^\.Bd -literal/ { n++; f = dir "/" base "." n ".sh"; printf "" > f; inb = 1; next }
-	inb && /^\.Ed/ { inb = 0; close(f); next }
-	inb { line = $0; gsub(/\\e/, "\\", line); gsub(/\\\(aq/, "\047", line);
-	      gsub(/\\-/, "-", line); gsub(/\\&/, "", line); print line >> f }
-' "$top/man/$page"
+awk -v dir="$work" -v base="$page" -f "$top/tests/examples.awk" "$top/man/$page"
 for script in "$work/$page".*.sh; do
 	n=${script%.sh}; n=${n##*.}
 	sed -E 's/^([0-9*\/,-]+ ){5}//' "$script" >"$script.run"

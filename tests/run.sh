@@ -105,14 +105,7 @@ for page in man/*.[17]; do
 	base=$(basename "$page")
 	case "man/$base" in *"$only"*) ;; *) continue ;; esac
 	mkdir -p "$work/man"
-	awk -v dir="$work/man" -v base="$base" '
-		/^\.Sh EXAMPLES/ { ex = 1; next }
-		/^\.Sh / { ex = 0 }
-		ex && /^\.Bd -literal/ { n++; f = dir "/" base "." n ".sh"; printf "" > f; inb = 1; next }
-		inb && /^\.Ed/ { inb = 0; close(f); next }
-		inb { line = $0; gsub(/\\e/, "\\", line); gsub(/\\\(aq/, "\047", line);
-		      gsub(/\\-/, "-", line); gsub(/\\&/, "", line); print line >> f }
-	' "$page"
+	awk -v dir="$work/man" -v base="$base" -f tests/examples.awk "$page"
 	for script in "$work/man/$base".*.sh; do
 		[ -f "$script" ] || continue
 		n=${script%.sh}; n=${n##*.}

@@ -34,6 +34,7 @@ main(int argc, char *argv[])
 	struct outcols oc;
 
 	progname = "csvecho";
+	argv[0] = (char *)progname;	/* getopt names the program so, too */
 	common_init(&app.opt);
 	while ((ch = getopt_long(argc, argv, COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (common_option(&app.opt, ch, optarg)) {

@@ -32,8 +32,9 @@ COMMON_OBJ = $(COMMON_SRC:common/%.c=build/common/%.o)
 COMMON_HDR = $(wildcard common/*.h)
 MANS    = man/aftersales.7 $(PROGS:%=man/%.1)
 BUILD_PKGS = build-essential pkg-config libcsv-dev libpcre2-dev mandoc tzdata
-# The tests also use Miller (an example pipeline) and flock (util-linux).
-TEST_PKGS  = miller util-linux
+# The tests also use Miller (an example pipeline), flock (util-linux) and
+# /usr/bin/time (peak memory of the fault tests).
+TEST_PKGS  = miller util-linux time
 
 all: deps $(BINS)
 

@@ -547,6 +547,8 @@ read_campaigns(void)
 
 /* ---- the ledger ----------------------------------------------------- */
 
+static char *ledger_real;	/* the ledger's path behind a symbolic link */
+
 /* Lock the ledger (exclusive; shared with --dry-run), re-opening it when a
  * run that held the lock before has replaced it.  A missing ledger is
  * created empty, except with --dry-run. */
@@ -1529,6 +1531,7 @@ order_rows(void)
 static void
 prog_free(void)
 {
+	free(ledger_real);
 	for (int i = 0; i < P.nslots; i++) {
 		free(P.slots[i].name);
 		free(P.slots[i].pat_src);
@@ -1697,8 +1700,13 @@ main(int argc, char **argv)
 	}
 	a->rej_header = P.in.header;
 
-	/* The ledger, locked for the rest of the run. */
+	/* The ledger, locked for the rest of the run.  Behind a symbolic
+	 * link it is the link's target: the file to lock and replace. */
 	if (P.ledger_path) {
+		struct stat ls;
+		if (lstat(P.ledger_path, &ls) == 0 && S_ISLNK(ls.st_mode) &&
+		    (ledger_real = realpath(P.ledger_path, NULL)) != NULL)
+			P.ledger_path = ledger_real;
 		ledger_lock();
 		if (P.lcreated)
 			on_fatal(ledger_uncreate, NULL);

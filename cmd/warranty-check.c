@@ -1133,7 +1133,8 @@ list_expiring(struct wc *w, char **files, int nfiles)
 			k->end_km = tm->km >= 0 ? c.start_km + tm->km : -1;
 		}
 	}
-	qsort(kept, nkept, sizeof(*kept), kept_cmp);
+	if (nkept > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(kept, nkept, sizeof(*kept), kept_cmp);
 	outcols_header(&oc, w->app.out, &in);
 	for (size_t i = 0; i < nkept; i++) {
 		struct str out[4];

@@ -77,9 +77,11 @@ for t in $FUZZ_TARGETS; do
 	# shellcheck disable=SC2086
 	if "$out/fuzz_$t" $opts "$@" "$corpus" "tests/fuzz/corpus/$t" >"$log" 2>&1; then
 		runs=$(grep -a '^stat::number_of_executed_units' "$log" | tail -n 1 | tr -dc 0-9)
+		# -fork prints no final stats: the last "#N:" line counts the runs.
+		[ -n "$runs" ] || runs=$(grep -a -o '^#[0-9]*' "$log" | tail -n 1 | tr -dc 0-9)
 		rss=$(grep -a '^stat::peak_rss_mb' "$log" | tail -n 1 | tr -dc 0-9)
 		cov=$(grep -a -o 'cov: [0-9]*' "$log" | tail -n 1)
-		echo "    ok: ${runs:-?} runs, ${cov:-cov: ?} edges, peak RSS ${rss:-?} MB"
+		echo "    ok: ${runs:-?} runs, ${cov:-cov: ?} edges${rss:+, peak RSS $rss MB}"
 	else
 		status=1
 		echo "FAIL: fuzz $t (log: $log)"

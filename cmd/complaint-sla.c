@@ -237,9 +237,7 @@ read_policy(struct sla *s, const char *path)
 	}
 	size_t cap = 0;
 	while (stream_next(&t, &r)) {
-		if (r.nf != t.header.nf)
-			fatal("%s:%ld: %zu fields where the header has %zu",
-			    r.file, r.line, r.nf, t.header.nf);
+		table_fields_ok(&t, &r);
 		struct policy_row p = { 0 };
 		struct str cat = str_trim(r.f[ccat]);
 		struct str pr = str_trim(r.f[cprio]);
@@ -313,9 +311,7 @@ read_holidays(struct sla *s, const char *path)
 	table_open(&t, path, "holidays");
 	int cdate = stream_need(&t, "date");
 	while (stream_next(&t, &r)) {
-		if (r.nf != t.header.nf)
-			fatal("%s:%ld: %zu fields where the header has %zu",
-			    r.file, r.line, r.nf, t.header.nf);
+		table_fields_ok(&t, &r);
 		struct str v = str_trim(r.f[cdate]);
 		day_t d;
 		if (v.n == 5 && v.p[2] == '-' && v.p[0] >= '0' && v.p[0] <= '9' &&
@@ -641,13 +637,8 @@ evaluate(struct sla *s, const struct stream *in, const struct record *r,
 	tstamp asof = a->opt.as_of;
 	static const struct str empty = { "", 0 };
 
-	if (r->nf != in->header.nf) {
-		char why[80];
-		snprintf(why, sizeof why, "%zu fields where the header has %zu",
-		    r->nf, in->header.nf);
-		app_reject(a, in, r, NULL, why, NULL);
+	if (!app_fields_ok(a, in, r))
 		return false;
-	}
 	if (str_trim(r->f[c->id]).n == 0) {
 		app_reject(a, in, r, stream_colname(in, c->id),
 		    "required value missing", NULL);

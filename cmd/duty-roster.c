@@ -350,17 +350,7 @@ bad_row(struct stream *s, const struct record *r, bool table, const char *col,
 static bool
 fields_ok(struct stream *s, const struct record *r, bool table)
 {
-	if (r->nf == s->header.nf)
-		return true;
-	if (table)
-		app_table_reject(&P.app, r->file, r->line, "%zu fields where the header has %zu",
-		    r->nf, s->header.nf);
-	else {
-		char why[64];
-		snprintf(why, sizeof why, "%zu fields where the header has %zu", r->nf, s->header.nf);
-		app_reject(&P.app, s, r, NULL, why, NULL);
-	}
-	return false;
+	return table ? app_table_fields_ok(&P.app, s, r) : app_fields_ok(&P.app, s, r);
 }
 
 static int

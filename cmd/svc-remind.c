@@ -370,16 +370,6 @@ table_fatal(const struct record *r, const char *col, const char *why,
 	fatal("%s:%ld: %s", r->file, r->line, why);
 }
 
-static void
-check_fields(const struct stream *t, const struct record *r)
-{
-	if (r->nf != t->header.nf) {
-		char why[96];
-		snprintf(why, sizeof why, "%zu fields where the header has %zu",
-		    r->nf, t->header.nf);
-		table_fatal(r, NULL, why, NULL);
-	}
-}
 
 static int
 find_plan(struct str name)
@@ -424,7 +414,7 @@ read_schedule(void)
 		stream_need(&t, "every_months");
 	int icap = 0;
 	while (stream_next(&t, &r)) {
-		check_fields(&t, &r);
+		table_fields_ok(&t, &r);
 		struct str pl = str_trim(r.f[c_plan]), sv = str_trim(r.f[c_svc]);
 		if (pl.n == 0)
 			table_fatal(&r, stream_colname(&t, c_plan), "missing value", NULL);
@@ -518,7 +508,7 @@ read_campaigns(void)
 	int c_pat = stream_need(&t, "vin_pattern");
 	int c_title = stream_col(&t, "title");
 	while (stream_next(&t, &r)) {
-		check_fields(&t, &r);
+		table_fields_ok(&t, &r);
 		struct str code = str_trim(r.f[c_code]), pat = str_trim(r.f[c_pat]);
 		if (code.n == 0)
 			table_fatal(&r, stream_colname(&t, c_code), "missing value", NULL);
@@ -671,12 +661,8 @@ ledger_read(void)
 		l->f = arena_alloc(&P.arena, r.nf * sizeof *l->f);
 		for (size_t i = 0; i < r.nf; i++)
 			l->f[i] = str_dup_arena(r.f[i]);
-		if (r.nf != t.header.nf) {
-			app_table_reject(&P.app, r.file, r.line,
-			    "%zu fields where the header has %zu", r.nf,
-			    t.header.nf);
+		if (!app_table_fields_ok(&P.app, &t, &r))
 			continue;
-		}
 		struct str vin = str_trim(r.f[P.l_vin]), svc = str_trim(r.f[P.l_service]);
 		day_t due, sent;
 		char buf[256];
@@ -1073,13 +1059,8 @@ static void
 row(const struct record *r)
 {
 	struct app *a = &P.app;
-	if (r->nf != P.in.header.nf) {
-		char why[96];
-		snprintf(why, sizeof why, "%zu fields where the header has %zu",
-		    r->nf, P.in.header.nf);
-		app_reject(a, &P.in, r, NULL, why, NULL);
+	if (!app_fields_ok(a, &P.in, r))
 		return;
-	}
 	struct str vin = str_trim(r->f[P.c_vin]);
 	if (vin.n == 0) {
 		app_reject(a, &P.in, r, stream_colname(&P.in, P.c_vin), "missing value", NULL);

@@ -276,9 +276,7 @@ load_terms(struct wc *w, const char *path)
 		struct term tm;
 		struct str v;
 
-		if (r.nf != t.header.nf)
-			fatal("%s:%ld: %zu fields where the header has %zu",
-			    r.file, r.line, r.nf, t.header.nf);
+		table_fields_ok(&t, &r);
 		v = str_trim(rec_field(&r, ctier));
 		if (v.n == 0)
 			fatal("%s:%ld: tier: missing value", r.file, r.line);
@@ -347,9 +345,7 @@ load_components(struct wc *w, const char *path)
 		struct component c;
 		struct str v;
 
-		if (r.nf != t.header.nf)
-			fatal("%s:%ld: %zu fields where the header has %zu",
-			    r.file, r.line, r.nf, t.header.nf);
+		table_fields_ok(&t, &r);
 		v = str_trim(rec_field(&r, ccomp));
 		if (v.n == 0)
 			fatal("%s:%ld: component: missing value", r.file, r.line);
@@ -519,11 +515,8 @@ load_contracts(struct wc *w, const char *path)
 		struct str bad;
 		int col;
 
-		if (r.nf != t.header.nf) {
-			app_table_reject(&w->app, r.file, r.line,
-			    "%zu fields where the header has %zu", r.nf, t.header.nf);
+		if (!app_table_fields_ok(&w->app, &t, &r))
 			continue;
-		}
 		int st = contract_parse(w, &cc, &r, &c, &col, &why, &bad);
 		if (st == -1) {
 			if (bad.n == 0 || empty(bad))
@@ -837,12 +830,8 @@ check_claims(struct wc *w, char **files, int nfiles)
 			prefetch_vin(w, &rb[cur].rec, cvin, in.header.nf);
 		}
 
-		if (r.nf != in.header.nf) {
-			snprintf(why, sizeof(why), "%zu fields where the header has %zu",
-			    r.nf, in.header.nf);
-			app_reject(&w->app, &in, &r, NULL, why, NULL);
+		if (!app_fields_ok(&w->app, &in, &r))
 			continue;
-		}
 		vin = str_trim(r.f[cvin]);
 		if (vin.n == 0) {
 			app_reject(&w->app, &in, &r, stream_colname(&in, cvin),
@@ -1081,7 +1070,6 @@ list_expiring(struct wc *w, char **files, int nfiles)
 	long seq = 0;
 	day_t from = w->app.opt.as_of_date;
 	day_t to = from + (day_t)w->expiring;
-	char why[256];
 
 	stream_open(&in, files, nfiles, w->app.opt.dialect, w->app.opt.map,
 	    w->app.opt.nmap);
@@ -1097,12 +1085,8 @@ list_expiring(struct wc *w, char **files, int nfiles)
 		int col;
 
 		seq++;
-		if (r.nf != in.header.nf) {
-			snprintf(why, sizeof(why), "%zu fields where the header has %zu",
-			    r.nf, in.header.nf);
-			app_reject(&w->app, &in, &r, NULL, why, NULL);
+		if (!app_fields_ok(&w->app, &in, &r))
 			continue;
-		}
 		int st = contract_parse(w, &cc, &r, &c, &col, &msg, &bad);
 		if (st == -1) {
 			app_reject(&w->app, &in, &r, stream_colname(&in, col),

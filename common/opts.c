@@ -223,6 +223,38 @@ app_table_reject(struct app *a, const char *file, long line, const char *fmt,
 	warnmsg("%s:%ld: %s", file, line, msg);
 }
 
+#define FIELDS_WHY "%zu fields where the header has %zu"
+
+bool
+app_fields_ok(struct app *a, const struct stream *s, const struct record *r)
+{
+	char why[80];
+
+	if (r->nf == s->header.nf)
+		return true;
+	snprintf(why, sizeof why, FIELDS_WHY, r->nf, s->header.nf);
+	app_reject(a, s, r, NULL, why, NULL);
+	return false;
+}
+
+bool
+app_table_fields_ok(struct app *a, const struct stream *s,
+    const struct record *r)
+{
+	if (r->nf == s->header.nf)
+		return true;
+	app_table_reject(a, r->file, r->line, FIELDS_WHY, r->nf, s->header.nf);
+	return false;
+}
+
+void
+table_fields_ok(const struct stream *s, const struct record *r)
+{
+	if (r->nf != s->header.nf)
+		fatal("%s:%ld: " FIELDS_WHY, r->file, r->line, r->nf,
+		    s->header.nf);
+}
+
 int
 app_finish(struct app *a, int alert)
 {

@@ -95,6 +95,15 @@ void app_reject(struct app *a, const struct stream *s, const struct record *r,
 /* Invalid row of a data table: stderr only, counted, fatal with --strict. */
 void app_table_reject(struct app *a, const char *file, long line,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A record with the header's number of fields: true.  Otherwise false, and
+ * it is handled as the kind of input says: a rejected row of the stream
+ * (app_fields_ok), an invalid row of a data table (app_table_fields_ok),
+ * or a fatal error in a table that configures the run (table_fields_ok). */
+bool app_fields_ok(struct app *a, const struct stream *s, const struct record *r);
+bool app_table_fields_ok(struct app *a, const struct stream *s,
+    const struct record *r);
+void table_fields_ok(const struct stream *s, const struct record *r);
+
 /* Close output and rejects; return the exit status for ALERT. */
 int app_finish(struct app *a, int alert);
 

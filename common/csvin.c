@@ -450,6 +450,20 @@ csvin_next(struct csvin *r, struct record *rec)
 	return 1;
 }
 
+struct str
+csvin_peek_field(const struct csvin *r, size_t k, int col)
+{
+	const struct qrec *q;
+
+	if (k == 0 || col < 0 || r->qpos + k - 1 >= r->qlen)
+		return (struct str){ NULL, 0 };
+	q = &r->q[r->qpos + k - 1];
+	if ((size_t)col >= q->nf)
+		return (struct str){ NULL, 0 };
+	return (struct str){ r->arena + r->foff[q->first + (size_t)col],
+		r->flen[q->first + (size_t)col] };
+}
+
 void
 csvin_close(struct csvin *r)
 {

@@ -36,6 +36,11 @@ struct csvin;
 struct csvin *csvin_open(const char *path, struct dialect d);
 /* Next record: 1, or 0 at end of input.  Blank lines are skipped. */
 int csvin_next(struct csvin *r, struct record *rec);
+/* Field COL of the K-th record after the last one returned (K >= 1), when
+ * it is already read (in the reader's buffer), without consuming it; else
+ * an empty str with p NULL.  For prefetching: a program can start the
+ * memory access of a coming row while it handles this one. */
+struct str csvin_peek_field(const struct csvin *r, size_t k, int col);
 /* The dialect in use (after sniffing). */
 struct dialect csvin_dialect(const struct csvin *r);
 void csvin_close(struct csvin *r);

@@ -100,6 +100,14 @@ stream_next(struct stream *s, struct record *rec)
 	return 0;
 }
 
+struct str
+stream_peek_field(const struct stream *s, size_t k, int col)
+{
+	if (s->in == NULL)
+		return (struct str){ NULL, 0 };
+	return csvin_peek_field(s->in, k, col);
+}
+
 static int
 find(const struct stream *s, struct str name)
 {

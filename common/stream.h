@@ -35,6 +35,8 @@ void stream_open(struct stream *s, char **files, int nfiles, struct dialect d,
 void table_open(struct stream *s, const char *path, const char *what);
 /* Next data record; checks the header of each further file. 1 or 0 at end. */
 int stream_next(struct stream *s, struct record *rec);
+/* csvin_peek_field() of the file being read. */
+struct str stream_peek_field(const struct stream *s, size_t k, int col);
 /* Index of column NAME (after --map), or -1. */
 int stream_col(const struct stream *s, const char *name);
 /* As stream_col, but fatal when missing, listing the columns found. */

@@ -383,14 +383,10 @@ static uint64_t
 hash_vals(const struct str *v, size_t n)
 {
 	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++) {
-		for (size_t k = 0; k < v[i].n; k++) {
-			h ^= (unsigned char)v[i].p[k];
-			h *= 1099511628211ULL;
-		}
-		h ^= 0x100 + (v[i].n & 0xff);	/* separates "ab","c" from "a","bc" */
-		h *= 1099511628211ULL;
-	}
+
+	/* Per value, so that "ab","c" and "a","bc" differ. */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ str_hash(v[i])) * 1099511628211ULL;
 	return h;
 }
 

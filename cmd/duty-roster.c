@@ -112,14 +112,7 @@ str_dup(struct str s)
 static uint64_t
 hash_str(struct str s, bool ci)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		if (ci && c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		h = (h ^ c) * 1099511628211ULL;
-	}
-	return h;
+	return ci ? str_hash_ci(s) : str_hash(s);
 }
 
 /* A map from strings (exact, or ignoring ASCII case) to ints. */

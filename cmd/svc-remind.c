@@ -119,20 +119,6 @@ arena_free(struct arena *a)
 
 /* ---- hash of byte strings ------------------------------------------ */
 
-static uint64_t
-hash_bytes(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
-	}
-	h ^= h >> 33;		/* mix the high bits into the low ones */
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	return h;
-}
-
 /* Generic open-addressing table: entries hold a key (arena) and a value. */
 struct hent {
 	const char *key;
@@ -181,7 +167,7 @@ ht_get(struct htab *t, const char *k, size_t n)
 {
 	if (t->cap == 0)
 		return NULL;
-	struct hent *e = ht_slot(t, k, n, hash_bytes(k, n));
+	struct hent *e = ht_slot(t, k, n, str_hash((struct str){ k, n }));
 	return e->key ? e->val : NULL;
 }
 
@@ -191,7 +177,7 @@ ht_put(struct htab *t, struct arena *a, const char *k, size_t n)
 {
 	if ((t->n + 1) * 4 > t->cap * 3)
 		ht_grow(t);
-	uint64_t h = hash_bytes(k, n);
+	uint64_t h = str_hash((struct str){ k, n });
 	struct hent *e = ht_slot(t, k, n, h);
 	if (e->key == NULL) {
 		char *c = arena_alloc(a, n + 1);
@@ -867,7 +853,7 @@ vtab_grow(void)
 		t = xcalloc(cap, sizeof *t);
 	for (size_t i = 0; i < P.nv; i++) {
 		const struct vehicle *v = P.vlist[i];
-		uint64_t h = hash_bytes(VIN(v), v->vinlen);
+		uint64_t h = str_hash((struct str){ VIN(v), v->vinlen });
 		size_t j = h & (cap - 1);
 		while (t[j].v != NULL)
 			j = (j + 1) & (cap - 1);
@@ -889,12 +875,12 @@ prefetch_ahead(void)
 	struct str vin = stream_peek_field(&P.in, 6, P.c_vin);
 	if (vin.p != NULL && P.vtcap > 0) {
 		vin = str_trim(vin);
-		__builtin_prefetch(&P.vtab[hash_bytes(vin.p, vin.n) & (P.vtcap - 1)]);
+		__builtin_prefetch(&P.vtab[str_hash(vin) & (P.vtcap - 1)]);
 	}
 	vin = stream_peek_field(&P.in, 3, P.c_vin);
 	if (vin.p != NULL && P.vtcap > 0) {
 		vin = str_trim(vin);
-		uint64_t h = hash_bytes(vin.p, vin.n);
+		uint64_t h = str_hash(vin);
 		const struct vslot *sl = &P.vtab[h & (P.vtcap - 1)];
 		if (sl->v != NULL && sl->tag == h)
 			__builtin_prefetch(sl->v);
@@ -910,7 +896,7 @@ vehicle_get(struct str vin, const struct record *r)
 {
 	if ((P.nv + 1) * 4 > P.vtcap * 3)
 		vtab_grow();
-	uint64_t h = hash_bytes(vin.p, vin.n);
+	uint64_t h = str_hash(vin);
 	size_t j = h & (P.vtcap - 1);
 	for (;;) {
 		struct vslot *sl = &P.vtab[j];
@@ -1046,7 +1032,7 @@ pattern_hits(struct str text, int *bad)
 	uint64_t h = 0;
 	unsigned char *mask = P.pmask;
 	if (text.n <= PCACHE_TEXT) {
-		h = hash_bytes(text.p, text.n);
+		h = str_hash(text);
 		e = &P.pcache[h & (PCACHE_SIZE - 1)];
 		if (e->len == text.n && e->hash == h &&
 		    memcmp(e->text, text.p, text.n) == 0)

@@ -365,23 +365,6 @@ load_components(struct wc *w, const char *path)
 
 /* ---- contracts ---- */
 
-static uint64_t
-hash_bytes(struct str s)
-{
-	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
-
-	for (size_t i = 0; i < s.n; i++) {
-		h ^= (unsigned char)s.p[i];
-		h *= 1099511628211ULL;
-	}
-	h ^= h >> 33;			/* murmur3 finaliser: use every bit */
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
 static struct str
 con_vin(const struct contract *c)
 {
@@ -420,7 +403,7 @@ vin_rehash(struct wc *w, size_t n)
 		if (old[i].vinlen == 0)
 			continue;
 		struct str vin = con_vin(&old[i]);
-		w->tab[vin_slot(w, vin, hash_bytes(vin))] = old[i];
+		w->tab[vin_slot(w, vin, str_hash(vin))] = old[i];
 	}
 	free(old);
 }
@@ -532,7 +515,7 @@ load_contracts(struct wc *w, const char *path)
 			continue;	/* void: covers nothing */
 		if (4 * (w->nvin + 1) > 3 * w->nslot)
 			vin_rehash(w, 2 * w->nslot);	/* at most 3/4 full */
-		uint64_t h = hash_bytes(c.vin);
+		uint64_t h = str_hash(c.vin);
 		struct contract *head = &w->tab[vin_slot(w, c.vin, h)];
 		struct contract *cp;
 		if (head->vinlen == 0) {
@@ -633,7 +616,7 @@ match_text(const struct wc *w, struct str text,
 	struct centry *e = NULL;
 
 	if (text.n <= CACHE_KEY) {
-		e = &text_cache[hash_bytes(text) & (CACHE_SLOTS - 1)];
+		e = &text_cache[str_hash(text) & (CACHE_SLOTS - 1)];
 		if (e->len == text.n && memcmp(e->key, text.p, text.n) == 0)
 			return e->comp;
 	}
@@ -776,7 +759,7 @@ prefetch_vin(const struct wc *w, const struct record *r, int cvin,
 	if (r->nf != nf)
 		return;
 	struct str vin = str_trim(r->f[cvin]);
-	__builtin_prefetch(&w->tab[(size_t)hash_bytes(vin) & (w->nslot - 1)]);
+	__builtin_prefetch(&w->tab[(size_t)str_hash(vin) & (w->nslot - 1)]);
 }
 
 static int
@@ -841,7 +824,7 @@ check_claims(struct wc *w, char **files, int nfiles)
 		/* The VIN's first contract (its table line was fetched while
 		 * the reader parsed this row); start fetching the next one. */
 		const struct contract *first = &w->tab[vin_slot(w, vin,
-		    hash_bytes(vin))];
+		    str_hash(vin))];
 		if (first->vinlen == 0)
 			first = NULL;
 		else if (first->next >= 0)

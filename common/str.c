@@ -98,3 +98,34 @@ str_cpy(char *buf, size_t cap, struct str s)
 	buf[n] = '\0';
 	return buf;
 }
+
+static uint64_t
+hash_finish(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+uint64_t
+str_hash(struct str s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < s.n; i++)
+		h = (h ^ (unsigned char)s.p[i]) * 1099511628211ULL;
+	return hash_finish(h);
+}
+
+uint64_t
+str_hash_ci(struct str s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < s.n; i++)
+		h = (h ^ lower((unsigned char)s.p[i])) * 1099511628211ULL;
+	return hash_finish(h);
+}

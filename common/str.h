@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct str {
 	const char *p;
@@ -23,6 +24,11 @@ int str_cmp(struct str a, struct str b);	/* bytewise, shorter first */
 /* Split at the next sep byte: the token before it; *rest advances past it.
  * Returns false when *rest is exhausted (no token). */
 bool str_next_token(struct str *rest, char sep, struct str *tok);
+/* FNV-1a over the bytes, then the murmur3 finaliser so that every bit of
+ * the result is usable (hash tables index by the low bits). */
+uint64_t str_hash(struct str s);
+/* The same, with ASCII letters folded to lower case. */
+uint64_t str_hash_ci(struct str s);
 /* NUL-terminated copy into buf of size cap (truncated); returns buf. */
 char *str_cpy(char *buf, size_t cap, struct str s);
 

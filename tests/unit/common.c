@@ -147,6 +147,15 @@ test_zone(void)
 }
 
 static void
+test_hash(void)
+{
+	CHECK(str_hash(str_of("VIN1")) != str_hash(str_of("VIN2")), "hash differs");
+	CHECK(str_hash_ci(str_of("Kaunas")) == str_hash(str_of("kaunas")), "ci hash folds");
+	CHECK(str_hash_ci(str_of("Kaunas")) == str_hash_ci(str_of("KAUNAS")), "ci hash");
+	CHECK(str_hash(str_of("Kaunas")) != str_hash(str_of("kaunas")), "exact hash");
+}
+
+static void
 test_numbers(void)
 {
 	static const struct { const char *in; long long v; } ok[] = {
@@ -323,6 +332,7 @@ main(void)
 	test_dates();
 	test_zone();
 	test_numbers();
+	test_hash();
 	test_patterns();
 	if (data != NULL) {
 		char dir[4096];

@@ -26,6 +26,7 @@
 #include "pattern.h"
 #include "str.h"
 #include "stream.h"
+#include "arena.h"
 #include "util.h"
 
 #define SYNOPSIS \
@@ -59,63 +60,6 @@ static const struct option longopts[] = {
 /* Limits that keep every date between 0001 and 9999. */
 #define MONTHS_MAX 1200			/* 100 years */
 #define DAY_NONE INT32_MIN
-
-/* ---- arena ---------------------------------------------------------- */
-
-struct arena {
-	char *p;
-	size_t left, next;	/* next: size of the next block */
-	void **blocks;		/* every block, for arena_free */
-	size_t nblocks;
-};
-
-/* Large blocks, aligned to 2 MiB and offered to the kernel for huge pages:
- * per-vehicle state is touched in random order, so TLB misses count. */
-#define BIG_ALIGN ((size_t)2 << 20)
-
-static void *
-big_alloc(size_t n)
-{
-	void *p;
-	n = (n + BIG_ALIGN - 1) & ~(BIG_ALIGN - 1);
-	if (posix_memalign(&p, BIG_ALIGN, n) != 0)
-		fatal("out of memory");
-#ifdef MADV_HUGEPAGE
-	madvise(p, n, MADV_HUGEPAGE);
-#endif
-	return p;
-}
-
-static void *
-arena_alloc(struct arena *a, size_t n)
-{
-	n = (n + 15) & ~(size_t)15;
-	if (n > a->left) {
-		size_t sz = n > a->next ? n : a->next;
-		a->p = big_alloc(sz);
-		a->left = sz;
-		a->blocks = xrealloc(a->blocks, (a->nblocks + 1) * sizeof *a->blocks);
-		a->blocks[a->nblocks++] = a->p;
-		if (a->next < ((size_t)64 << 20))
-			a->next *= 2;
-	}
-	void *r = a->p;
-	a->p += n;
-	a->left -= n;
-	return r;
-}
-
-static void
-arena_free(struct arena *a)
-{
-	for (size_t i = 0; i < a->nblocks; i++)
-		free(a->blocks[i]);
-	free(a->blocks);
-	a->blocks = NULL;
-	a->nblocks = 0;
-	a->p = NULL;
-	a->left = 0;
-}
 
 /* ---- hash of byte strings ------------------------------------------ */
 
@@ -151,8 +95,8 @@ ht_grow(struct htab *t)
 	size_t oc = t->cap;
 	struct hent *oe = t->e;
 	t->cap = oc ? oc * 2 : 1024;
-	if (t->cap * sizeof *t->e >= BIG_ALIGN) {
-		t->e = big_alloc(t->cap * sizeof *t->e);
+	if (t->cap * sizeof *t->e >= HUGE_PAGE) {
+		t->e = huge_alloc(t->cap * sizeof *t->e);
 		memset(t->e, 0, t->cap * sizeof *t->e);
 	} else
 		t->e = xcalloc(t->cap, sizeof *t->e);
@@ -607,15 +551,6 @@ ledger_note(struct htab *t, const char *k, size_t n, day_t sent)
 		*(day_t *)e->val = sent;
 }
 
-static struct str
-str_dup_arena(struct str s)
-{
-	char *c = arena_alloc(&P.arena, s.n + 1);
-	memcpy(c, s.p, s.n);
-	c[s.n] = '\0';
-	return (struct str){ c, s.n };
-}
-
 static void
 ledger_read(void)
 {
@@ -636,7 +571,7 @@ ledger_read(void)
 	P.nlheader = t.header.nf;
 	P.lheader = xcalloc(t.header.nf, sizeof *P.lheader);
 	for (size_t i = 0; i < t.header.nf; i++)
-		P.lheader[i] = str_dup_arena(t.header.f[i]);
+		P.lheader[i] = arena_str(&P.arena, t.header.f[i]);
 	while (stream_next(&t, &r)) {
 		if (P.nlrecs == P.lreccap) {
 			P.lreccap = P.lreccap ? P.lreccap * 2 : 256;
@@ -646,7 +581,7 @@ ledger_read(void)
 		l->nf = r.nf;
 		l->f = arena_alloc(&P.arena, r.nf * sizeof *l->f);
 		for (size_t i = 0; i < r.nf; i++)
-			l->f[i] = str_dup_arena(r.f[i]);
+			l->f[i] = arena_str(&P.arena, r.f[i]);
 		if (!app_table_fields_ok(&P.app, &t, &r))
 			continue;
 		struct str vin = str_trim(r.f[P.l_vin]), svc = str_trim(r.f[P.l_service]);
@@ -846,8 +781,8 @@ vtab_grow(void)
 {
 	size_t cap = P.vtcap ? P.vtcap * 2 : 1024;
 	struct vslot *t;
-	if (cap * sizeof *t >= BIG_ALIGN) {
-		t = big_alloc(cap * sizeof *t);
+	if (cap * sizeof *t >= HUGE_PAGE) {
+		t = huge_alloc(cap * sizeof *t);
 		memset(t, 0, cap * sizeof *t);
 	} else
 		t = xcalloc(cap, sizeof *t);

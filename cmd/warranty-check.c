@@ -24,6 +24,7 @@
 #include "pattern.h"
 #include "str.h"
 #include "stream.h"
+#include "arena.h"
 #include "util.h"
 
 #define SYNOPSIS \
@@ -37,71 +38,14 @@ enum { OPT_EXPIRING = OPT_PROGRAM, OPT_ALERT };
 #define MONTHS_MAX 1200		/* 100 years */
 #define EXPIRING_MAX 3650000	/* --expiring DAYS is clamped to this */
 
-/* ---- arena: tables and kept rows, no per-row malloc ---- */
-
-struct chunk {
-	struct chunk *next;
-	size_t used, cap;
-	char data[];
-};
-
-static struct chunk *arena;
-
-static void *
-arena_alloc(size_t n)
-{
-	n = (n + 7) & ~(size_t)7;
-	if (arena == NULL || arena->cap - arena->used < n) {
-		size_t cap = n > (1u << 20) ? n : (1u << 20);
-		struct chunk *c = xmalloc(sizeof(*c) + cap);
-
-		c->next = arena;
-		c->used = 0;
-		c->cap = cap;
-		arena = c;
-	}
-	void *p = arena->data + arena->used;
-	arena->used += n;
-	return p;
-}
-
-static struct str
-arena_str(struct str s)
-{
-	char *p = arena_alloc(s.n + 1);
-
-	memcpy(p, s.p, s.n);
-	p[s.n] = '\0';
-	return (struct str){ p, s.n };
-}
+/* Tables and kept rows, no per-row malloc. */
+static struct arena arena;
 
 /*
  * The contracts and the VIN table are looked up at random, once per claim:
  * back them with huge pages where the system has them, so that a look-up
  * costs a cache miss and not also a TLB miss.
  */
-#define HUGE_PAGE (2u << 20)
-
-static void *
-huge_alloc(size_t n)
-{
-	void *p;
-
-	if (n < HUGE_PAGE) {
-		/* Cache-line aligned: a contract is one line. */
-		if (posix_memalign(&p, 64, n ? n : 64) != 0)
-			fatal("out of memory");
-		return p;
-	}
-	n = (n + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
-	if (posix_memalign(&p, HUGE_PAGE, n) != 0)
-		fatal("out of memory");
-#ifdef MADV_HUGEPAGE
-	(void)madvise(p, n, MADV_HUGEPAGE);
-#endif
-	return p;
-}
-
 static void *
 huge_grow(void *old, size_t oldn, size_t n)
 {
@@ -140,7 +84,7 @@ names_add(struct names *t, struct str s)
 		t->cap = t->cap ? 2 * t->cap : 16;
 		t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
 	}
-	t->v[t->n] = arena_str(s);
+	t->v[t->n] = arena_str(&arena, s);
 	return (int)t->n++;
 }
 
@@ -356,7 +300,7 @@ load_components(struct wc *w, const char *path)
 		snprintf(where, sizeof(where), "%s:%ld: pattern", r.file, r.line);
 		c.re = pattern_compile(v.p, v.n, true, where);
 		snprintf(where, sizeof(where), "%s:%ld", r.file, r.line);
-		c.where = arena_str(str_of(where)).p;
+		c.where = arena_str(&arena, str_of(where)).p;
 		w->pats = xrealloc(w->pats, (w->npats + 1) * sizeof(*w->pats));
 		w->pats[w->npats++] = c;
 	}
@@ -544,7 +488,7 @@ load_contracts(struct wc *w, const char *path)
 		if (c.vin.n <= VIN_INLINE)
 			memcpy(cp->vin, c.vin.p, c.vin.n);
 		else
-			cp->vlong = arena_str(c.vin).p;
+			cp->vlong = arena_str(&arena, c.vin).p;
 		cp->tier = c.tier;
 		cp->start = c.start;
 		cp->start_km = c.start_km;
@@ -1027,12 +971,12 @@ kept_cmp(const void *a, const void *b)
 static const struct record *
 keep_record(const struct record *src)
 {
-	struct record *dst = arena_alloc(sizeof(*dst));
+	struct record *dst = arena_alloc(&arena, sizeof(*dst));
 
 	dst->nf = src->nf;
-	dst->f = arena_alloc(src->nf * sizeof(*dst->f));
+	dst->f = arena_alloc(&arena, src->nf * sizeof(*dst->f));
 	for (size_t i = 0; i < src->nf; i++)
-		dst->f[i] = arena_str(src->f[i]);
+		dst->f[i] = arena_str(&arena, src->f[i]);
 	dst->line = src->line;
 	dst->file = src->file;
 	return dst;
@@ -1146,11 +1090,7 @@ wc_free(struct wc *w)
 	free(w->pats);
 	free(w->tab);
 	free(w->more);
-	while (arena != NULL) {		/* names, VINs, kept rows */
-		struct chunk *next = arena->next;
-		free(arena);
-		arena = next;
-	}
+	arena_free(&arena);	/* names, VINs, kept rows */
 	common_free(&w->app.opt);
 }
 

@@ -5,12 +5,14 @@
 #include <string.h>
 
 #include "pattern.h"
+#include "prefilter.h"
 #include "util.h"
 
 struct pattern {
 	pcre2_code *code;
 	pcre2_match_data *md;		/* created once, reused */
 	pcre2_match_context *mc;
+	struct prefilter *pf;	/* NULL: the pattern alone decides */
 	char *source;
 };
 
@@ -46,6 +48,7 @@ pattern_try_compile(const char *src, size_t len, bool caseless, char *msg,
 		fatal("out of memory");
 	pcre2_set_match_limit(p->mc, PATTERN_MATCH_LIMIT);
 	pcre2_set_depth_limit(p->mc, PATTERN_DEPTH_LIMIT);
+	p->pf = prefilter_new(src, len, caseless);
 	p->source = xmemdup(src, len);
 	return p;
 }
@@ -64,8 +67,13 @@ pattern_compile(const char *src, size_t len, bool caseless, const char *what)
 int
 pattern_match(struct pattern *p, const char *s, size_t n)
 {
-	int rc = pcre2_match(p->code, (PCRE2_SPTR)s, n, 0, 0, p->md, p->mc);
+	int rc;
 
+	/* Most texts contain none of the pattern's literals: no need to run
+	 * the pattern at each of their letters. */
+	if (p->pf != NULL && !prefilter_may_match(p->pf, s, n))
+		return 0;
+	rc = pcre2_match(p->code, (PCRE2_SPTR)s, n, 0, 0, p->md, p->mc);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
@@ -87,6 +95,7 @@ pattern_free(struct pattern *p)
 	pcre2_match_data_free(p->md);
 	pcre2_match_context_free(p->mc);
 	pcre2_code_free(p->code);
+	prefilter_free(p->pf);
 	free(p->source);
 	free(p);
 }

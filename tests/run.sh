@@ -48,6 +48,8 @@ if [ "${VALGRIND:-0}" = 1 ]; then
 	command -v valgrind >/dev/null || { echo "run.sh: VALGRIND=1: valgrind not found" >&2; exit 2; }
 	vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 	vg="$vg --suppressions=$top/tests/valgrind.supp"
+	# Unit tests skip their exhaustive loops (tests/unit/prefilter.c).
+	AS_VALGRIND=1 && export AS_VALGRIND
 	mkdir "$work/vgbin" || exit 2
 	# valgrind finds the program in PATH, so that it sees the name as
 	# argv[0] as it would without valgrind (getopt's messages show it).

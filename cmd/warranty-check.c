@@ -653,57 +653,28 @@ fmt_ll(char *buf, long long v)
 }
 
 /*
- * A copy of a record, so that the next one can be read ahead: while the
- * reader parses claim N+1, the VIN table line of claim N+1 is on its way
- * from memory, and claim N is decided.  The buffers grow to the largest
- * record and are reused: no allocation per row.
+ * The contracts' table is too large for the cache and claims come in no
+ * order of VIN, so each look-up would wait for memory.  The reader has
+ * parsed the rows that follow: start fetching the table line of the claim
+ * four rows ahead, and the overflow contract of the claim two ahead (whose
+ * line has arrived by now).
  */
-struct rowbuf {
-	struct record rec;
-	char *buf;
-	size_t cap;
-	struct str *f;
-	size_t fcap;
-	char *file;
-};
-
 static void
-copy_record(struct rowbuf *b, const struct record *src)
+prefetch_ahead(const struct wc *w, const struct stream *in, int cvin)
 {
-	size_t need = 0;
+	struct str vin = stream_peek_field(in, 4, cvin);
 
-	for (size_t i = 0; i < src->nf; i++)
-		need += src->f[i].n + 1;
-	if (need > b->cap) {
-		b->cap = need > 2 * b->cap ? need : 2 * b->cap;
-		b->buf = xrealloc(b->buf, b->cap);
+	if (vin.p != NULL)
+		__builtin_prefetch(&w->tab[(size_t)str_hash(str_trim(vin)) &
+		    (w->nslot - 1)]);
+	vin = stream_peek_field(in, 2, cvin);
+	if (vin.p != NULL) {
+		vin = str_trim(vin);
+		const struct contract *c = &w->tab[vin_slot(w, vin,
+		    str_hash(vin))];
+		if (c->vinlen != 0 && c->next >= 0)
+			__builtin_prefetch(&w->more[c->next]);
 	}
-	if (src->nf > b->fcap) {
-		b->fcap = src->nf > 2 * b->fcap ? src->nf : 2 * b->fcap;
-		b->f = xrealloc(b->f, b->fcap * sizeof(*b->f));
-	}
-	char *p = b->buf;
-	for (size_t i = 0; i < src->nf; i++) {
-		memcpy(p, src->f[i].p, src->f[i].n);
-		p[src->f[i].n] = '\0';
-		b->f[i] = (struct str){ p, src->f[i].n };
-		p += src->f[i].n + 1;
-	}
-	if (b->file == NULL || strcmp(b->file, src->file) != 0) {
-		free(b->file);
-		b->file = xstrdup(src->file);
-	}
-	b->rec = (struct record){ src->nf, b->f, src->line, b->file };
-}
-
-static void
-prefetch_vin(const struct wc *w, const struct record *r, int cvin,
-    size_t nf)
-{
-	if (r->nf != nf)
-		return;
-	struct str vin = str_trim(r->f[cvin]);
-	__builtin_prefetch(&w->tab[(size_t)str_hash(vin) & (w->nslot - 1)]);
 }
 
 static int
@@ -734,29 +705,13 @@ check_claims(struct wc *w, char **files, int nfiles)
 	component_in_place(&oc, ccomp, O_COMP);
 	outcols_header(&oc, w->app.out, &in);
 
-	struct rowbuf rb[2];
-	struct record ahead;
-	int cur = 0;
-	bool have;
-
-	memset(rb, 0, sizeof(rb));
-	if ((have = stream_next(&in, &ahead))) {
-		copy_record(&rb[0], &ahead);
-		prefetch_vin(w, &rb[0].rec, cvin, in.header.nf);
-	}
-	while (have) {
+	while (stream_next(&in, &r)) {
 		struct str vin, v;
 		day_t date;
 		long long km;
 		int comp = -1;
 
-		r = rb[cur].rec;
-		cur ^= 1;
-		if ((have = stream_next(&in, &ahead))) {
-			copy_record(&rb[cur], &ahead);
-			prefetch_vin(w, &rb[cur].rec, cvin, in.header.nf);
-		}
-
+		prefetch_ahead(w, &in, cvin);
 		if (!app_fields_ok(&w->app, &in, &r))
 			continue;
 		vin = str_trim(r.f[cvin]);
@@ -765,14 +720,11 @@ check_claims(struct wc *w, char **files, int nfiles)
 			    "missing value", NULL);
 			continue;
 		}
-		/* The VIN's first contract (its table line was fetched while
-		 * the reader parsed this row); start fetching the next one. */
+		/* The VIN's first contract (prefetched a few rows ago). */
 		const struct contract *first = &w->tab[vin_slot(w, vin,
 		    str_hash(vin))];
 		if (first->vinlen == 0)
 			first = NULL;
-		else if (first->next >= 0)
-			__builtin_prefetch(&w->more[first->next]);
 		v = r.f[cdate];
 		if (empty(v)) {
 			app_reject(&w->app, &in, &r, stream_colname(&in, cdate),
@@ -935,11 +887,6 @@ check_claims(struct wc *w, char **files, int nfiles)
 		}
 		out[O_REASON] = (struct str){ reason, b.n };
 		outcols_row(&oc, w->app.out, &r, out);
-	}
-	for (int i = 0; i < 2; i++) {
-		free(rb[i].buf);
-		free(rb[i].f);
-		free(rb[i].file);
 	}
 	outcols_free(&oc);
 	stream_close(&in);

@@ -24,7 +24,7 @@ int str_cmp(struct str a, struct str b);	/* bytewise, shorter first */
 /* Split at the next sep byte: the token before it; *rest advances past it.
  * Returns false when *rest is exhausted (no token). */
 bool str_next_token(struct str *rest, char sep, struct str *tok);
-/* FNV-1a over the bytes, then the murmur3 finaliser so that every bit of
+/* Eight bytes at a time, then the murmur3 finaliser so that every bit of
  * the result is usable (hash tables index by the low bits). */
 uint64_t str_hash(struct str s);
 /* The same, with ASCII letters folded to lower case. */

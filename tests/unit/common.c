@@ -153,6 +153,35 @@ test_hash(void)
 	CHECK(str_hash_ci(str_of("Kaunas")) == str_hash(str_of("kaunas")), "ci hash folds");
 	CHECK(str_hash_ci(str_of("Kaunas")) == str_hash_ci(str_of("KAUNAS")), "ci hash");
 	CHECK(str_hash(str_of("Kaunas")) != str_hash(str_of("kaunas")), "exact hash");
+	/* Eight bytes at a time: every byte value in every position of every
+	 * length up to 24 folds exactly as str_eq_ci() compares. */
+	{
+		char a[24], b[24];
+		int bad = 0;
+		for (size_t n = 1; n <= sizeof a; n++)
+			for (int c = 0; c < 256; c++) {
+				size_t at = (size_t)c % n;
+				memset(a, 'q', n);
+				a[at] = (char)c;
+				memcpy(b, a, n);
+				if (c >= 'a' && c <= 'z')
+					b[at] = (char)(c - 32);
+				struct str sa = { a, n }, sb = { b, n };
+				bool eq = str_eq_ci(sa, sb);
+				if (eq != (str_hash_ci(sa) == str_hash_ci(sb)) ||
+				    (str_hash(sa) == str_hash(sb)) != str_eq(sa, sb))
+					bad++;
+				/* A byte that is not an ASCII letter is not folded. */
+				if (!((c | 32) >= 'a' && (c | 32) <= 'z')) {
+					b[at] = (char)(c ^ 32);
+					if (str_hash_ci(sa) == str_hash_ci(sb))
+						bad++;
+				}
+			}
+		CHECK(bad == 0, "word-at-a-time hash: %d disagreements", bad);
+		CHECK(str_hash(str_of("")) != str_hash((struct str){ "\0", 1 }),
+		    "length is hashed");
+	}
 }
 
 static void

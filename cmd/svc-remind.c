@@ -817,8 +817,16 @@ prefetch_ahead(void)
 		vin = str_trim(vin);
 		uint64_t h = str_hash(vin);
 		const struct vslot *sl = &P.vtab[h & (P.vtcap - 1)];
-		if (sl->v != NULL && sl->tag == h)
-			__builtin_prefetch(sl->v);
+		if (sl->v != NULL && sl->tag == h) {
+			/* A row touches most of the vehicle: the hot fields, the
+			 * VIN, done[], the passthrough fields. */
+			const char *p = (const char *)sl->v;
+			__builtin_prefetch(p);
+			__builtin_prefetch(p + 64);
+			__builtin_prefetch(p + 128);
+			__builtin_prefetch(p + 192);
+			__builtin_prefetch(p + 256);
+		}
 	}
 }
 
@@ -1323,6 +1331,25 @@ put_int(struct csvout *w, long long x)
 	csvout_field(w, p, (size_t)(e - p));
 }
 
+/* The rows are in order of due date, their vehicles in no order: fetch
+ * the vehicle of the row sixteen ahead (the fields written come from all
+ * of it), and the passthrough fields of the row eight ahead, whose vehicle
+ * has arrived by now. */
+static void
+prefetch_rows_ahead(size_t i)
+{
+	if (i + 16 < P.nrows) {
+		const char *p = (const char *)P.rows[i + 16].v;
+		for (int k = 0; k < 5; k++)
+			__builtin_prefetch(p + 64 * k);
+	}
+	if (i + 8 < P.nrows) {
+		const char *p = (const char *)P.rows[i + 8].v->pass;
+		__builtin_prefetch(p);
+		__builtin_prefetch(p + 64);
+	}
+}
+
 static void
 write_row(struct csvout *w, const struct orow *o)
 {
@@ -1407,6 +1434,12 @@ order_rows(void)
 	if (P.nv > 0)
 		qsort(byvin, P.nv, sizeof *byvin, vkey_cmp);
 	for (size_t i = 0; i < P.nv; i++) {
+		/* In VIN order the vehicles are scattered in memory. */
+		if (i + 8 < P.nv) {
+			const char *p = (const char *)byvin[i + 8].v;
+			for (int k = 0; k < 5; k++)
+				__builtin_prefetch(p + 64 * k);
+		}
 		byvin[i].v->rank = (uint32_t)i;
 		evaluate(byvin[i].v);
 	}
@@ -1658,13 +1691,14 @@ main(int argc, char **argv)
 	bool alert = false;
 	for (size_t i = 0; i < P.nrows; i++) {
 		const struct orow *o = &P.rows[i];
+		prefetch_rows_ahead(i);
 		bool remind = o->st == ST_RECALL || o->st == ST_OVERDUE ||
 		    o->st == ST_DUE_SOON;
 		if (remind && P.ledger_path && ledger_hides(o, o->st == ST_RECALL ?
 		    P.camps[o->idx].code : P.items[o->idx].name))
 			continue;
 		write_row(a->out, o);
-		if (remind)
+		if (remind && P.ledger_path)
 			sent[nsent++] = o;
 		if (o->st == ST_OVERDUE || o->st == ST_RECALL)
 			alert = true;

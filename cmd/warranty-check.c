@@ -144,6 +144,7 @@ struct wc {
 	struct tier *tier;	/* per tier */
 	struct component *pats;
 	size_t npats;
+	struct pattern_list *plist;	/* the patterns, tried in one scan */
 	struct contract *tab;	/* VIN table: the first contract of each VIN */
 	size_t nslot, nvin;
 	struct contract *more;	/* the further contracts */
@@ -305,6 +306,11 @@ load_components(struct wc *w, const char *path)
 		w->pats[w->npats++] = c;
 	}
 	stream_close(&t);
+	struct pattern **res = xcalloc(w->npats + 1, sizeof(*res));
+	for (size_t i = 0; i < w->npats; i++)
+		res[i] = w->pats[i].re;
+	w->plist = pattern_list_new(res, w->npats);
+	free(res);
 }
 
 /* ---- contracts ---- */
@@ -571,28 +577,21 @@ match_text(const struct wc *w, struct str text,
 		if (e->len == text.n && memcmp(e->key, text.p, text.n) == 0)
 			return e->comp;
 	}
-	for (size_t i = 0; i < w->npats; i++) {
-		int m = pattern_match(w->pats[i].re, text.p, text.n);
+	size_t bad;
+	int k = w->plist == NULL ? -1
+	    : pattern_list_first(w->plist, text.p, text.n, &bad);
 
-		if (m == -1) {
-			*failed = &w->pats[i];
-			return -2;
-		}
-		if (m == 1) {
-			if (e != NULL) {
-				e->len = (uint32_t)text.n;
-				e->comp = w->pats[i].comp;
-				memcpy(e->key, text.p, text.n);
-			}
-			return w->pats[i].comp;
-		}
+	if (k == -2) {
+		*failed = &w->pats[bad];
+		return -2;
 	}
+	int comp = k >= 0 ? w->pats[k].comp : -1;
 	if (e != NULL) {
 		e->len = (uint32_t)text.n;
-		e->comp = -1;
+		e->comp = comp;
 		memcpy(e->key, text.p, text.n);
 	}
-	return -1;
+	return comp;
 }
 
 /*
@@ -1039,6 +1038,7 @@ wc_free(struct wc *w)
 	free(w->terms);
 	free(w->tiers.v);
 	free(w->comps.v);
+	pattern_list_free(w->plist);
 	for (size_t i = 0; i < w->npats; i++)
 		pattern_free(w->pats[i].re);
 	free(w->pats);

@@ -21,6 +21,18 @@ struct pattern *pattern_try_compile(const char *src, size_t len, bool caseless,
 /* 1 match, 0 no match, -1 a match or depth limit was hit (or another error). */
 int pattern_match(struct pattern *p, const char *s, size_t n);
 const char *pattern_source(const struct pattern *p);
+
+/* Patterns tried in order, the first that matches wins (component
+ * patterns): the literals of all of them are looked for in one scan of
+ * the text, and only the patterns whose literals occur are run. */
+struct pattern_list;
+struct pattern_list *pattern_list_new(struct pattern *const *p, size_t n);
+/* The index of the first pattern that matches S, -1 none, -2 when
+ * pattern *failed hit a limit before any earlier one matched. */
+int pattern_list_first(struct pattern_list *l, const char *s, size_t n,
+    size_t *failed);
+/* Frees the list, not its patterns. */
+void pattern_list_free(struct pattern_list *l);
 void pattern_free(struct pattern *p);
 
 #endif

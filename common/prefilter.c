@@ -13,6 +13,7 @@
 struct literal {
 	uint32_t cp[MAX_LITERAL_CHARS];	/* folded code points */
 	size_t n;
+	unsigned owner;		/* the pattern, in a merged prefilter */
 };
 
 struct litset {
@@ -41,6 +42,7 @@ struct prefilter {
 	uint64_t pairs[65536 / 64];
 	uint64_t short_pairs[65536 / 64];
 	uint64_t quads[65536 / 64];
+	uint64_t owners;	/* every owner's bit */
 };
 
 #define BIT_SET(set, i) ((set)[(i) >> 6] |= (uint64_t)1 << ((i) & 63))
@@ -581,6 +583,9 @@ prefilter_new(const char *src, size_t len, bool caseless)
 	memcpy(pf->lit, set->lit, set->n * sizeof set->lit[0]);
 	free(set);
 	for (size_t i = 0; i < pf->nlit; i++)
+		pf->lit[i].owner = 0;
+	pf->owners = 1;
+	for (size_t i = 0; i < pf->nlit; i++)
 		add_spellings(pf, i, 0, (unsigned char[8]){ 0 }, 0);
 	qsort(pf->start, pf->nstart, sizeof *pf->start, start_cmp);
 	return pf;
@@ -609,13 +614,17 @@ literal_at(const struct prefilter *pf, const struct literal *l,
 	return true;
 }
 
-bool
-prefilter_may_match(const struct prefilter *pf, const char *str, size_t n)
+/* The owners of the literals found in S (bit k: pattern k of a merged
+ * prefilter; bit 0 of a single one).  An owner found is not looked for
+ * again; with FIRST, the first literal found ends the scan. */
+static uint64_t
+scan(const struct prefilter *pf, const char *str, size_t n, bool first)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	uint64_t found = 0;
 
 	if (n < 2)
-		return false;	/* every literal is at least two bytes */
+		return 0;	/* every literal is at least two bytes */
 	for (size_t i = 0; i + 1 < n; i++) {
 		unsigned pair = (unsigned)s[i] << 8 | s[i + 1];
 		size_t lo, hi;
@@ -641,12 +650,58 @@ prefilter_may_match(const struct prefilter *pf, const char *str, size_t n)
 			else
 				hi = mid;
 		}
-		for (; lo < pf->nstart && pf->start[lo].pair == pair; lo++)
-			if (literal_at(pf, &pf->lit[pf->start[lo].lit], s + i,
-			    n - i))
-				return true;
+		for (; lo < pf->nstart && pf->start[lo].pair == pair; lo++) {
+			const struct literal *l = &pf->lit[pf->start[lo].lit];
+			uint64_t bit = (uint64_t)1 << l->owner;
+
+			if (!(found & bit) && literal_at(pf, l, s + i, n - i)) {
+				found |= bit;
+				if (first || found == pf->owners)
+					return found;
+			}
+		}
 	}
-	return false;
+	return found;
+}
+
+bool
+prefilter_may_match(const struct prefilter *pf, const char *str, size_t n)
+{
+	return scan(pf, str, n, true) != 0;
+}
+
+struct prefilter *
+prefilter_merge(const struct prefilter *const *pfs, size_t n)
+{
+	struct prefilter *pf;
+	size_t total = 0;
+
+	if (n == 0 || n > 64)
+		return NULL;
+	for (size_t k = 0; k < n; k++) {
+		if (pfs[k] == NULL || pfs[k]->caseless != pfs[0]->caseless)
+			return NULL;
+		total += pfs[k]->nlit;
+	}
+	pf = xcalloc(1, sizeof *pf);
+	pf->caseless = pfs[0]->caseless;
+	pf->lit = xmalloc(total * sizeof *pf->lit);
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < pfs[k]->nlit; i++) {
+			pf->lit[pf->nlit] = pfs[k]->lit[i];
+			pf->lit[pf->nlit++].owner = (unsigned)k;
+		}
+	pf->owners = n == 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
+	for (size_t i = 0; i < pf->nlit; i++)
+		add_spellings(pf, i, 0, (unsigned char[8]){ 0 }, 0);
+	qsort(pf->start, pf->nstart, sizeof *pf->start, start_cmp);
+	return pf;
+}
+
+uint64_t
+prefilter_owners(const struct prefilter *pf, const char *s, size_t n)
+{
+	return scan(pf, s, n, false);
 }
 
 size_t

@@ -31,6 +31,15 @@ struct prefilter;
 struct prefilter *prefilter_new(const char *src, size_t len, bool caseless);
 /* false: no match of the pattern is possible in S; true: maybe. */
 bool prefilter_may_match(const struct prefilter *pf, const char *s, size_t n);
+/* One prefilter for N <= 64 prefilters (none NULL, all caseless or none):
+ * a single scan tells which of them may match.  NULL when they can't be
+ * merged. */
+struct prefilter *prefilter_merge(const struct prefilter *const *pfs,
+    size_t n);
+/* Bit k set: a literal of prefilter k of the merge occurs in S (the
+ * pattern may match); clear: pattern k cannot match. */
+uint64_t prefilter_owners(const struct prefilter *pf, const char *s,
+    size_t n);
 /* The number of literals, and literal I as UTF-8 (folded) into buf. */
 size_t prefilter_count(const struct prefilter *pf);
 const char *prefilter_literal(const struct prefilter *pf, size_t i,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pattern.h"
 #include "prefilter.h"
 
 static int failures, checks;
@@ -315,11 +316,75 @@ test_never_misses(void)
 	pcre2_match_data_free(md);
 }
 
+/* A pattern list answers as trying each pattern in order with PCRE2 would:
+ * the first that matches (patterns with and without literals mixed). */
+static void
+test_list(void)
+{
+	static const char *src[] = {
+		"\\b(hv battery|traction battery|тягов\\w* батаре\\w*)\\b",
+		"\\b(engine|motor|gearbox|variklis|двигател\\w*)\\b",
+		"\\w+ tyre",				/* no literal of two: no prefilter */
+		"\\b(alternator|starter|стартер|генератор)\\b",
+		"\\b(air ?con\\w*|a/c|heater|šildytuv\\w*|печк\\w*)\\b",
+		"\\b(brakes?|stabd\\w*|тормоз\\w*)\\b",
+	};
+	static const char *words[] = {
+		"HV Battery", "traction", "battery", "ТЯГОВАЯ батарея", "Engine",
+		"gearbox", "VARIKLIS", "двигатель", "winter tyre", "tyre", "Starter",
+		"стартер", "A/C", "aircon", "air conditioning", "Šildytuvas",
+		"печка", "brake", "Brakes", "stabdžiai", "тормоза", "door",
+		"handle", "12345-AB", "left", ",", " ", "ſtarter", "K",
+	};
+	enum { N = sizeof src / sizeof src[0] };
+	struct pattern *p[N];
+	pcre2_code *raw[N];
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	int err, bad = 0;
+	PCRE2_SIZE off;
+	long matched = 0, none = 0;
+
+	for (int i = 0; i < N; i++) {
+		p[i] = pattern_compile(src[i], strlen(src[i]), true, "test");
+		raw[i] = pcre2_compile((PCRE2_SPTR)src[i], PCRE2_ZERO_TERMINATED,
+		    OPTS | PCRE2_CASELESS, &err, &off, NULL);
+	}
+	struct pattern_list *l = pattern_list_new(p, N);
+	for (int t = 0; t < 20000; t++) {
+		char text[1024];
+		size_t n = 0, failed = 0;
+		int nw = 1 + (int)rnd(5), want = -1;
+
+		for (int w = 0; w < nw; w++) {
+			const char *word = words[rnd(sizeof words / sizeof words[0])];
+			n += respell(word, text + n);
+			text[n++] = ' ';
+		}
+		for (int i = 0; i < N && want < 0; i++)
+			if (pcre2_match(raw[i], (PCRE2_SPTR)text, n, 0, 0, md, NULL) >= 0)
+				want = i;
+		int got = pattern_list_first(l, text, n, &failed);
+		matched += want >= 0;
+		none += want < 0;
+		if (got != want && bad++ < 10)
+			CHECK(0, "\"%.*s\": first pattern %d, the list says %d",
+			    (int)n, text, want, got);
+	}
+	CHECK(matched > 1000 && none > 1000, "%ld matched, %ld none", matched, none);
+	pattern_list_free(l);
+	for (int i = 0; i < N; i++) {
+		pattern_free(p[i]);
+		pcre2_code_free(raw[i]);
+	}
+	pcre2_match_data_free(md);
+}
+
 int
 main(void)
 {
 	test_literals();
 	test_never_misses();
+	test_list();
 	/* All of Unicode for each of 600 characters: seconds natively, an
 	 * hour under valgrind, which has nothing to find in it that the
 	 * tests above don't exercise. */

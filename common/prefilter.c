@@ -32,8 +32,8 @@ struct prefilter {
 	bool caseless;
 	struct literal *lit;
 	size_t nlit;
-	struct start *start;	/* sorted by pair */
-	size_t nstart;
+	struct start *start;	/* sorted by pair, then literal */
+	size_t nstart, startcap;
 	/* A position is a candidate when its first two bytes start some
 	 * spelling of a literal, and then either that spelling is shorter than
 	 * four bytes (short_pairs) or the hash of its first four bytes is in
@@ -524,10 +524,12 @@ add_start(struct prefilter *pf, const unsigned char *b, size_t n, size_t lit)
 		BIT_SET(pf->quads, quad_hash(q));
 	}
 	BIT_SET(pf->pairs, pair);
-	for (size_t i = 0; i < pf->nstart; i++)
-		if (pf->start[i].pair == pair && pf->start[i].lit == lit)
-			return;
-	pf->start = xrealloc(pf->start, (pf->nstart + 1) * sizeof *pf->start);
+	/* Duplicates (spellings that differ after the second byte) are
+	 * dropped after sorting. */
+	if (pf->nstart == pf->startcap) {
+		pf->startcap = pf->startcap ? 2 * pf->startcap : 256;
+		pf->start = xrealloc(pf->start, pf->startcap * sizeof *pf->start);
+	}
 	pf->start[pf->nstart++] = (struct start){ pair, (uint16_t)lit };
 }
 
@@ -564,6 +566,20 @@ start_cmp(const void *a, const void *b)
 	return (x->lit > y->lit) - (x->lit < y->lit);
 }
 
+/* Sort the start entries and drop the repeated ones. */
+static void
+sort_starts(struct prefilter *pf)
+{
+	size_t k = 0;
+
+	qsort(pf->start, pf->nstart, sizeof *pf->start, start_cmp);
+	for (size_t i = 0; i < pf->nstart; i++)
+		if (k == 0 || pf->start[i].pair != pf->start[k - 1].pair ||
+		    pf->start[i].lit != pf->start[k - 1].lit)
+			pf->start[k++] = pf->start[i];
+	pf->nstart = k;
+}
+
 struct prefilter *
 prefilter_new(const char *src, size_t len, bool caseless)
 {
@@ -587,7 +603,7 @@ prefilter_new(const char *src, size_t len, bool caseless)
 	pf->owners = 1;
 	for (size_t i = 0; i < pf->nlit; i++)
 		add_spellings(pf, i, 0, (unsigned char[8]){ 0 }, 0);
-	qsort(pf->start, pf->nstart, sizeof *pf->start, start_cmp);
+	sort_starts(pf);
 	return pf;
 }
 
@@ -694,7 +710,7 @@ prefilter_merge(const struct prefilter *const *pfs, size_t n)
 	pf->owners = n == 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
 	for (size_t i = 0; i < pf->nlit; i++)
 		add_spellings(pf, i, 0, (unsigned char[8]){ 0 }, 0);
-	qsort(pf->start, pf->nstart, sizeof *pf->start, start_cmp);
+	sort_starts(pf);
 	return pf;
 }
 

@@ -242,6 +242,66 @@ test_excel_guard_delim(const char *tmp)
 	    text, s);
 }
 
+/* The writer's fast path copies a field and looks for special bytes in
+ * the copy sixteen at a time: every length up to 40, every special byte
+ * (or none) at every position, after fields that fill the buffer to every
+ * offset, is written as the plain rule says (RFC 4180 minimal quoting). */
+static void
+test_quoting_positions(const char *tmp)
+{
+	static const char specials[] = { ',', '"', '\n', '\r', 'x' };
+	struct dialect d = { ',', false, false };
+	struct csvout *w = csvout_open(tmp, d, false, false);
+	char *want = malloc(1 << 22), field[64];
+	size_t wn = 0;
+	int rows = 0;
+
+	for (size_t len = 0; len <= 40; len++)
+		for (size_t at = 0; at < (len ? len : 1); at++)
+			for (size_t k = 0; k < sizeof specials; k++) {
+				/* A first field of varying length moves the
+				 * second across the sixteen-byte steps. */
+				size_t lead = (len * 7 + at * 3 + k) % 23;
+				memset(field, 'a', lead);
+				csvout_field(w, field, lead);
+				memcpy(want + wn, field, lead);
+				wn += lead;
+				for (size_t i = 0; i < len; i++)
+					field[i] = (char)('b' + i % 20);
+				if (len)
+					field[at] = specials[k];
+				csvout_field(w, field, len);
+				want[wn++] = ',';
+				bool q = memchr(field, ',', len) || memchr(field, '"', len) ||
+				    memchr(field, '\n', len) || memchr(field, '\r', len);
+				if (q)
+					want[wn++] = '"';
+				for (size_t i = 0; i < len; i++) {
+					want[wn++] = field[i];
+					if (field[i] == '"')
+						want[wn++] = '"';
+				}
+				if (q)
+					want[wn++] = '"';
+				csvout_endrow(w);
+				want[wn++] = '\n';
+				rows++;
+			}
+	csvout_close(w);
+	FILE *f = fopen(tmp, "rb");
+	char *got = malloc(1 << 22);
+	size_t gn = f ? fread(got, 1, 1 << 22, f) : 0;
+	if (f)
+		fclose(f);
+	size_t i = 0;
+	while (i < gn && i < wn && got[i] == want[i])
+		i++;
+	CHECK(gn == wn && i == wn, "%d rows: output differs at byte %zu of %zu/%zu",
+	    rows, i, gn, wn);
+	free(got);
+	free(want);
+}
+
 int
 main(void)
 {
@@ -260,6 +320,7 @@ main(void)
 	test_bom_alone();
 	test_count_edges();
 	test_excel_guard_delim(path);
+	test_quoting_positions(path);
 	test_tsv_escaped_cr(path);
 	test_months_before_year_one();
 	test_fmt_date_range();

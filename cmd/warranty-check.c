@@ -116,25 +116,34 @@ struct crow {
 	long long start_km;
 };
 
-#define VIN_INLINE 20
+#define VIN_INLINE 24
 
 /*
- * A contract held in memory, 64 bytes.  The first contract of each VIN lives
- * in the hash table itself (open addressing, linear probing, at most 3/4
- * full), so that a claim's look-up costs one cache miss; a VIN's further
- * contracts are in w->more, chained in file order.
+ * A contract held in memory, 48 bytes, in file order in w->con.  The
+ * contracts of one VIN are chained in file order from the first.
  */
 struct contract {
-	uint32_t tag;		/* in the table: high bits of the VIN's hash */
-	uint32_t vinlen;	/* in the table: 0 = empty slot */
-	char vin[VIN_INLINE];	/* when vinlen <= VIN_INLINE */
+	uint32_t vinlen;
+	int32_t next;		/* the VIN's next contract in w->con, -1 */
+	union {
+		char in[VIN_INLINE];	/* when vinlen <= VIN_INLINE */
+		const char *arena;	/* longer: in the arena */
+	} vin;
 	int tier;
 	day_t start;
 	long long start_km;
-	const char *vlong;	/* VIN in the arena when longer */
-	int next;		/* next contract of the VIN in w->more, -1 */
-	int tail;		/* in the table: the VIN's last one in more, -1 */
-} __attribute__((aligned(64)));
+};
+
+/*
+ * The VIN table: open addressing, linear probing, at most 3/4 full, 8 bytes
+ * a slot (4 MiB for 200,000 VINs: mostly in the cache), each the VIN's
+ * first contract and high bits of its hash, so that a probe needs no
+ * contract but the one it finds.
+ */
+struct vslot {
+	uint32_t tag;
+	int32_t first;		/* index in w->con, -1: empty slot */
+};
 
 struct wc {
 	struct app app;
@@ -145,10 +154,10 @@ struct wc {
 	struct component *pats;
 	size_t npats;
 	struct pattern_list *plist;	/* the patterns, tried in one scan */
-	struct contract *tab;	/* VIN table: the first contract of each VIN */
+	struct vslot *tab;	/* VIN table */
 	size_t nslot, nvin;
-	struct contract *more;	/* the further contracts */
-	size_t nmore, morecap;
+	struct contract *con;	/* every contract, in file order */
+	size_t ncon, concap;
 	long long expiring;	/* -1: claims mode */
 	bool alert;
 };
@@ -318,7 +327,7 @@ load_components(struct wc *w, const char *path)
 static struct str
 con_vin(const struct contract *c)
 {
-	return (struct str){ c->vinlen <= VIN_INLINE ? c->vin : c->vlong,
+	return (struct str){ c->vinlen <= VIN_INLINE ? c->vin.in : c->vin.arena,
 	    c->vinlen };
 }
 
@@ -329,12 +338,10 @@ vin_slot(const struct wc *w, struct str vin, uint64_t h)
 	size_t mask = w->nslot - 1;
 	size_t i = (size_t)h & mask;
 	uint32_t tag = (uint32_t)(h >> 32);
-	const struct contract *c;
+	const struct vslot *sl;
 
-	for (; (c = &w->tab[i])->vinlen != 0; i = (i + 1) & mask)
-		if (c->tag == tag && c->vinlen == vin.n &&
-		    memcmp(c->vinlen <= VIN_INLINE ? c->vin : c->vlong,
-		    vin.p, vin.n) == 0)
+	for (; (sl = &w->tab[i])->first >= 0; i = (i + 1) & mask)
+		if (sl->tag == tag && str_eq(con_vin(&w->con[sl->first]), vin))
 			break;
 	return i;
 }
@@ -343,21 +350,21 @@ vin_slot(const struct wc *w, struct str vin, uint64_t h)
 static void
 vin_rehash(struct wc *w, size_t n)
 {
-	struct contract *old = w->tab;
+	struct vslot *old = w->tab;
 	size_t oldn = w->nslot;
 
 	w->tab = huge_alloc(n * sizeof(*w->tab));
-	memset(w->tab, 0, n * sizeof(*w->tab));
+	for (size_t i = 0; i < n; i++)
+		w->tab[i] = (struct vslot){ 0, -1 };
 	w->nslot = n;
 	for (size_t i = 0; i < oldn; i++) {
-		if (old[i].vinlen == 0)
+		if (old[i].first < 0)
 			continue;
-		struct str vin = con_vin(&old[i]);
+		struct str vin = con_vin(&w->con[old[i].first]);
 		w->tab[vin_slot(w, vin, str_hash(vin))] = old[i];
 	}
 	free(old);
 }
-
 
 struct contract_cols {
 	int vin, tier, start, start_km, status;
@@ -435,13 +442,20 @@ load_contracts(struct wc *w, const char *path)
 	 * every power of two: each new table is memory the kernel must clear. */
 	size_t n = 1024;
 	struct stat fst;
+	w->concap = 1024;
 	if (strcmp(path, "-") != 0 && stat(path, &fst) == 0 && fst.st_size > 0) {
 		size_t est = (size_t)fst.st_size / 64;
 
 		while (4 * est > 3 * n && n < ((size_t)1 << 40))
 			n *= 2;
+		/* Room for every row (pages not written cost nothing). */
+		if ((size_t)fst.st_size / 32 < INT32_MAX / 2)
+			w->concap += (size_t)fst.st_size / 32;
 	}
 	vin_rehash(w, n);
+	w->con = huge_alloc(w->concap * sizeof(*w->con));
+	/* The last contract of each VIN so far (indexed by its first). */
+	int32_t *tail = xmalloc(w->concap * sizeof(*tail));
 	while (stream_next(&t, &r)) {
 		struct crow c;
 		const char *why;
@@ -472,42 +486,37 @@ load_contracts(struct wc *w, const char *path)
 			continue;	/* void: covers nothing */
 		if (4 * (w->nvin + 1) > 3 * w->nslot)
 			vin_rehash(w, 2 * w->nslot);	/* at most 3/4 full */
-		uint64_t h = str_hash(c.vin);
-		struct contract *head = &w->tab[vin_slot(w, c.vin, h)];
-		struct contract *cp;
-		if (head->vinlen == 0) {
-			cp = head;
-			cp->tag = (uint32_t)(h >> 32);
-			w->nvin++;
-		} else {
-			if (w->nmore == w->morecap) {
-				size_t old = w->morecap * sizeof(*w->more);
-
-				if (w->morecap >= INT32_MAX / 2)
-					fatal("%s: too many contracts", path);
-				w->morecap = w->morecap ? 2 * w->morecap : 1024;
-				w->more = huge_grow(w->more, old,
-				    w->morecap * sizeof(*w->more));
-			}
-			int k = (int)w->nmore++;
-			cp = &w->more[k];
-			if (head->tail == -1)
-				head->next = k;
-			else
-				w->more[head->tail].next = k;
-			head->tail = k;
+		if (w->ncon == w->concap) {
+			if (w->concap >= INT32_MAX / 2)
+				fatal("%s: too many contracts", path);
+			w->con = huge_grow(w->con, w->concap * sizeof(*w->con),
+			    2 * w->concap * sizeof(*w->con));
+			w->concap *= 2;
+			tail = xrealloc(tail, w->concap * sizeof(*tail));
 		}
+		int32_t k = (int32_t)w->ncon++;
+		struct contract *cp = &w->con[k];
 		cp->vinlen = (uint32_t)c.vin.n;
 		if (c.vin.n <= VIN_INLINE)
-			memcpy(cp->vin, c.vin.p, c.vin.n);
+			memcpy(cp->vin.in, c.vin.p, c.vin.n);
 		else
-			cp->vlong = arena_str(&arena, c.vin).p;
+			cp->vin.arena = arena_str(&arena, c.vin).p;
 		cp->tier = c.tier;
 		cp->start = c.start;
 		cp->start_km = c.start_km;
 		cp->next = -1;
-		cp->tail = -1;
+		uint64_t h = str_hash(c.vin);
+		struct vslot *sl = &w->tab[vin_slot(w, c.vin, h)];
+		if (sl->first < 0) {
+			*sl = (struct vslot){ (uint32_t)(h >> 32), k };
+			tail[k] = k;
+			w->nvin++;
+		} else {
+			w->con[tail[sl->first]].next = k;	/* file order */
+			tail[sl->first] = k;
+		}
 	}
+	free(tail);
 	stream_close(&t);
 }
 
@@ -659,27 +668,32 @@ fmt_ll(char *buf, long long v)
 }
 
 /*
- * The contracts' table is too large for the cache and claims come in no
- * order of VIN, so each look-up would wait for memory.  The reader has
- * parsed the rows that follow: start fetching the table line of the claim
- * four rows ahead, and the overflow contract of the claim two ahead (whose
- * line has arrived by now).
+ * Claims come in no order of VIN, and the contracts are too many for the
+ * cache: each look-up would wait for memory.  The reader has parsed the
+ * rows that follow: start fetching the VIN slot of the claim four rows
+ * ahead, and the first contract of the claim two ahead (whose slot has
+ * arrived by now; a matching tag is enough to guess it).
  */
 static void
 prefetch_ahead(const struct wc *w, const struct stream *in, int cvin)
 {
-	struct str vin = stream_peek_field(in, 4, cvin);
+	struct str vin = stream_peek_field(in, 6, cvin);
 
 	if (vin.p != NULL)
 		__builtin_prefetch(&w->tab[(size_t)str_hash(str_trim(vin)) &
 		    (w->nslot - 1)]);
-	vin = stream_peek_field(in, 2, cvin);
+	vin = stream_peek_field(in, 3, cvin);
 	if (vin.p != NULL) {
-		vin = str_trim(vin);
-		const struct contract *c = &w->tab[vin_slot(w, vin,
-		    str_hash(vin))];
-		if (c->vinlen != 0 && c->next >= 0)
-			__builtin_prefetch(&w->more[c->next]);
+		uint64_t h = str_hash(str_trim(vin));
+		size_t mask = w->nslot - 1;
+		const struct vslot *sl;
+
+		for (size_t i = (size_t)h & mask; (sl = &w->tab[i])->first >= 0;
+		    i = (i + 1) & mask)
+			if (sl->tag == (uint32_t)(h >> 32)) {
+				__builtin_prefetch(&w->con[sl->first]);
+				break;
+			}
 	}
 }
 
@@ -727,10 +741,10 @@ check_claims(struct wc *w, char **files, int nfiles)
 			continue;
 		}
 		/* The VIN's first contract (prefetched a few rows ago). */
-		const struct contract *first = &w->tab[vin_slot(w, vin,
-		    str_hash(vin))];
-		if (first->vinlen == 0)
-			first = NULL;
+		int32_t fi = w->tab[vin_slot(w, vin, str_hash(vin))].first;
+		const struct contract *first = fi >= 0 ? &w->con[fi] : NULL;
+		if (first != NULL && first->next >= 0)
+			__builtin_prefetch(&w->con[first->next]);
 		v = r.f[cdate];
 		if (empty(v)) {
 			app_reject(&w->app, &in, &r, stream_colname(&in, cdate),
@@ -790,7 +804,7 @@ check_claims(struct wc *w, char **files, int nfiles)
 		int bestv = NO_WARRANTY;
 		day_t bestlast = 0;
 		const struct term *bestt = NULL;
-		for (c = first; c != NULL; c = c->next >= 0 ? &w->more[c->next] : NULL) {
+		for (c = first; c != NULL; c = c->next >= 0 ? &w->con[c->next] : NULL) {
 			const struct term *t;
 			int v2;
 			day_t ld = 0;
@@ -1043,7 +1057,7 @@ wc_free(struct wc *w)
 		pattern_free(w->pats[i].re);
 	free(w->pats);
 	free(w->tab);
-	free(w->more);
+	free(w->con);
 	arena_free(&arena);	/* names, VINs, kept rows */
 	common_free(&w->app.opt);
 }

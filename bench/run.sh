@@ -151,45 +151,76 @@ fi
 # RUNS times under bench/timeit; records the medians of wall seconds, CPU
 # seconds (user + system) and peak RSS.  Exit statuses 0, 1 and 3 are normal
 # (1: rejected rows, 3: the alert); 2 or a signal is a failed measurement.
+# With $base set to a key (parse:FILE), every run of COMMAND follows a run
+# of parse-only on FILE recorded under that key: a program and its
+# baseline see the same state of a shared machine, whose speed drifts by
+# several percent over minutes; the baseline's median is over all the
+# runs made beside its programs.
+base=
 measure() {
 	key=$1 rows=$2 file=$3 runs=$4
 	shift 4
 	case $key in *"$ONLY"*) ;; *) return 0 ;; esac
 	bytes=$(wc -c < "$file")
 	cat "$file" > /dev/null		# the page cache: every run reads from memory
-	: > "$TMP/$key.t"
+	[ -n "$base" ] && first "$base" "$rows" "$bytes"
+	first "$key" "$rows" "$bytes"
 	i=0
 	printf 'bench: %-24s' "$key" >&2
 	while [ "$i" -lt "$runs" ]; do
-		"$B/timeit" "$TMP/one" "$@" 2> "$TMP/$key.err"
-		st=$?
-		case $st in
-		0|1|3) ;;
-		*)
-			echo " failed (exit $st)" >&2
-			note "$key: exit status $st: $(head -c 300 "$TMP/$key.err" | tr '\n' ' ')"
-			echo "$key $st" >> "$TMP/failed"
-			return 0
-			;;
-		esac
-		tail -n 1 "$TMP/one" >> "$TMP/$key.t"
+		if [ -n "$base" ]; then
+			one "$base" "$P" "$file" || return 0
+			printf ' (%s)' "$(awk '{ printf "%.2f", $2 + $3 }' "$TMP/one")" >&2
+		fi
+		one "$key" "$@" || return 0
 		awk '{ printf " %.2f/%.2f", $1, $2 + $3 }' "$TMP/one" >&2	# wall/cpu
 		i=$((i + 1))
 	done
 	echo >&2
 	[ "$(wc -l < "$TMP/$key.err")" -gt 0 ] &&
 	    note "$key: exit $st, $(wc -l < "$TMP/$key.err") lines on stderr, e.g. $(head -n 1 "$TMP/$key.err" | cut -c1-160)"
-	awk -v key="$key" -v rows="$rows" -v bytes="$bytes" -v n="$runs" '
-	    { w[NR] = $1; c[NR] = $2 + $3; m[NR] = $4 }
-	    function med(a,   i, j, t) {
-		for (i = 2; i <= NR; i++)
-			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
-				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-			}
-		return a[int((NR + 1) / 2)]
-	    }
-	    END { printf "%s %s %s %s %s %s %s\n", key, rows, bytes, med(w), med(c), med(m), n }' \
-	    "$TMP/$key.t" >> "$RES"
+	return 0
+}
+
+# first KEY ROWS BYTES: a key's place in the table, once.
+first() {
+	[ -f "$TMP/$1.t" ] && return 0
+	: > "$TMP/$1.t"
+	echo "$1 $2 $3" >> "$TMP/order"
+}
+
+# one KEY COMMAND...: one timed run, appended to KEY's runs.
+one() {
+	k=$1
+	shift
+	"$B/timeit" "$TMP/one" "$@" 2> "$TMP/$k.err"
+	st=$?
+	case $st in
+	0|1|3) tail -n 1 "$TMP/one" >> "$TMP/$k.t"; return 0 ;;
+	esac
+	echo " failed (exit $st)" >&2
+	note "$k: exit status $st: $(head -c 300 "$TMP/$k.err" | tr '\n' ' ')"
+	echo "$k $st" >> "$TMP/failed"
+	return 1
+}
+
+# summarize: the medians of every key's runs, in the order first measured.
+summarize() {
+	[ -f "$TMP/order" ] || return 0
+	while read -r key rows bytes; do
+		[ -s "$TMP/$key.t" ] || continue
+		awk -v key="$key" -v rows="$rows" -v bytes="$bytes" '
+		    { w[NR] = $1; c[NR] = $2 + $3; m[NR] = $4 }
+		    function med(a,   i, j, t) {
+			for (i = 2; i <= NR; i++)
+				for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+					t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+				}
+			return a[int((NR + 1) / 2)]
+		    }
+		    END { printf "%s %s %s %s %s %s %s\n", key, rows, bytes, med(w), med(c), med(m), NR }' \
+		    "$TMP/$key.t" >> "$RES"
+	done < "$TMP/order"
 }
 
 # same KEY MLR-OUTPUT COMMAND...: is the Miller script's output the program's,
@@ -214,14 +245,15 @@ T1=$D/tickets-1000000.csv T4=$D/tickets-4000000.csv
 H=$D/history-1000000.csv C=$D/claims-1000000.csv K=$D/calls-1000000.csv
 P=$B/parse-only
 
-measure parse:tickets-1M 1000000 "$T1" "$RUNS" $P "$T1"
+base=parse:tickets-1M
 echo_floor echo:tickets-1M 1000000 "$T1"
 SLA="bin/complaint-sla -p $D/policy.csv --tz $ZONE --as-of 2026-12-01"
 if have complaint-sla; then
 	measure complaint-sla:1M 1000000 "$T1" "$RUNS" $SLA "$T1"
-	measure parse:tickets-4M 4000000 "$T4" "$RUNS" $P "$T4"
+	base=parse:tickets-4M
 	measure complaint-sla:4M 4000000 "$T4" "$RUNS" $SLA "$T4"
 fi
+base=
 if [ "$HAVE_MLR" = 1 ]; then
 	export TIMEIT_OUT="$TMP/mlr-sla.csv"	# timeit: the output to this file
 	measure mlr:complaint-sla "$MROWS" "$MT" "$MLR_RUNS" \
@@ -231,16 +263,17 @@ if [ "$HAVE_MLR" = 1 ]; then
 	have complaint-sla && same mlr:complaint-sla "$TMP/mlr-sla.csv" $SLA "$MT"
 fi
 
-measure parse:history 1000000 "$H" "$RUNS" $P "$H"
+base=parse:history
 echo_floor echo:history 1000000 "$H"
 have svc-remind &&
     measure svc-remind 1000000 "$H" "$RUNS" bin/svc-remind -s "$D/schedule.csv" \
 	--tz "$ZONE" --as-of 2026-11-20 "$H"
 
-measure parse:claims 1000000 "$C" "$RUNS" $P "$C"
+base=parse:claims
 echo_floor echo:claims 1000000 "$C"
 WC="bin/warranty-check -w $D/contracts-300000.csv -T $D/terms.csv -c $D/components.csv --tz $ZONE --as-of 2026-11-20"
 have warranty-check && measure warranty-check 1000000 "$C" "$RUNS" $WC "$C"
+base=
 if [ "$HAVE_MLR" = 1 ]; then
 	export TIMEIT_OUT="$TMP/mlr-wc.csv"
 	measure mlr:warranty-check "$MROWS" "$MC" "$MLR_RUNS" \
@@ -254,14 +287,17 @@ fi
 if have duty-roster; then
 	measure duty-roster:plan 1000 "$D/members-1000.csv" "$RUNS" bin/duty-roster $PLAN "$D/members-1000.csv"
 	if [ -s "$K" ]; then
-		measure parse:calls 1000000 "$K" "$RUNS" $P "$K"
+		base=parse:calls
 		echo_floor echo:calls 1000000 "$K"
 		measure duty-roster:audit 1000000 "$K" "$RUNS" bin/duty-roster audit \
 		    -r "$D/roster.csv" --tz "$ZONE" "$K"
+		base=
 	fi
 else
 	note "duty-roster: no binary: plan and audit skipped"
 fi
+
+summarize
 
 # ---- report ------------------------------------------------------------
 # measurement -> its parse-only baseline and its Miller script

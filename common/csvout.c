@@ -343,27 +343,32 @@ copy_small(char *d, const char *p, size_t n)
 }
 
 #ifdef __SSE2__
-/* Whether the n bytes at q (in the buffer, which has SLACK bytes after
- * it) hold the delimiter, a quote, CR or LF. */
-static inline bool
+/* What the n bytes at q (in the buffer, which has SLACK bytes after it)
+ * need: 0 nothing, 1 quotes around (a delimiter, CR or LF), 2 quotes
+ * around and doubled inside. */
+static inline int
 special_in_buffer(const struct csvout *w, const char *q, size_t n)
 {
 	const __m128i vd = _mm_set1_epi8(w->d.delim), vq = _mm_set1_epi8('"');
 	const __m128i vl = _mm_set1_epi8('\n'), vc = _mm_set1_epi8('\r');
+	unsigned quotes = 0, others = 0;
 
 	for (size_t i = 0; i < n; i += 16) {
 		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(q + i));
-		__m128i m = _mm_or_si128(
-		    _mm_or_si128(_mm_cmpeq_epi8(b, vd), _mm_cmpeq_epi8(b, vq)),
-		    _mm_or_si128(_mm_cmpeq_epi8(b, vl), _mm_cmpeq_epi8(b, vc)));
-		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+		unsigned mq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, vq));
+		unsigned mo = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmpeq_epi8(b, vd),
+		    _mm_or_si128(_mm_cmpeq_epi8(b, vl), _mm_cmpeq_epi8(b, vc))));
 
-		if (n - i < 16)
-			bits &= (1u << (n - i)) - 1;	/* past the field */
-		if (bits != 0)
-			return true;
+		if (n - i < 16) {
+			unsigned keep = (1u << (n - i)) - 1;	/* the field's */
+			mq &= keep;
+			mo &= keep;
+		}
+		quotes |= mq;
+		others |= mo;
 	}
-	return false;
+	return quotes ? 2 : others ? 1 : 0;
 }
 #endif
 
@@ -380,13 +385,26 @@ csvout_field(struct csvout *w, const char *p, size_t n)
 		char *o = w->buf + w->len + (w->nf > 0);
 
 		copy_small(o, p, n);
-		if (!special_in_buffer(w, o, n)) {
+		int need = special_in_buffer(w, o, n);
+		if (need == 0) {
 			if (w->nf > 0)
 				o[-1] = (char)w->d.delim;
 			else
 				w->first_empty = n == 0;
 			w->nf++;
 			w->len = (size_t)(o - w->buf) + n;
+			return;
+		}
+		/* A comma or a line break but no quote (a free text): the
+		 * field between quotes, copied again one byte on. */
+		if (need == 1 && w->len + n + 3 <= OUTBUF) {
+			if (w->nf > 0)
+				o[-1] = (char)w->d.delim;
+			w->nf++;
+			o[0] = '"';
+			memcpy(o + 1, p, n);
+			o[n + 1] = '"';
+			w->len = (size_t)(o - w->buf) + n + 2;
 			return;
 		}
 	}

@@ -67,6 +67,11 @@ struct names {
 static int
 names_find(const struct names *t, struct str s)
 {
+	/* Codes are mostly spelled as in the terms: the exact comparison
+	 * first, cheaper than the caseless one. */
+	for (size_t i = 0; i < t->n; i++)
+		if (str_eq(t->v[i], s))
+			return (int)i;
 	for (size_t i = 0; i < t->n; i++)
 		if (str_eq_ci(t->v[i], s))
 			return (int)i;

@@ -496,14 +496,36 @@ case_variants(uint32_t f, bool caseless, uint32_t *out, size_t cap)
 		0x1C80, 0x1C81, 0x1C82, 0x1C83, 0x1C84, 0x1C85, 0x1C86,
 		0x1C87, 0x1C88, 0xA64A, 0x1E9E, 0x212A, 0x212B,
 	};
+	/* The other spellings of each fold below U+0500, found once (a
+	 * program builds its prefilters at start, single-threaded). */
+	static uint16_t inv[0x500][4];
+	static uint8_t ninv[0x500];
+	static bool ready;
 	size_t n = 0;
 
+	if (!ready) {
+		for (uint32_t c = 0; c < 0x500; c++) {
+			uint32_t g = fold_case(c);
+
+			if (g == c || g >= 0x500 || ninv[g] == UINT8_MAX)
+				continue;
+			if (ninv[g] == 4)
+				ninv[g] = UINT8_MAX;	/* more: the slow way */
+			else
+				inv[g][ninv[g]++] = (uint16_t)c;
+		}
+		ready = true;
+	}
 	out[n++] = f;
 	if (!caseless)
 		return n;
-	for (uint32_t c = 0; c < 0x500 && n < cap; c++)
-		if (c != f && fold_case(c) == f)
-			out[n++] = c;
+	if (f < 0x500 && ninv[f] != UINT8_MAX)
+		for (size_t i = 0; i < ninv[f] && n < cap; i++)
+			out[n++] = inv[f][i];
+	else
+		for (uint32_t c = 0; c < 0x500 && n < cap; c++)
+			if (c != f && fold_case(c) == f)
+				out[n++] = c;
 	for (size_t i = 0; i < sizeof extra / sizeof extra[0] && n < cap; i++)
 		if (extra[i] != f && fold_case(extra[i]) == f)
 			out[n++] = extra[i];

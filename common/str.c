@@ -34,21 +34,58 @@ str_eq(struct str a, struct str b)
 	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
 }
 
-static unsigned char
-lower(unsigned char c)
+/* Eight bytes at p, any alignment. */
+static inline uint64_t
+load64(const char *p)
 {
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* The last n < 8 bytes, zero-extended. */
+static inline uint64_t
+load_short(const char *p, size_t n)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v |= (uint64_t)(unsigned char)p[i] << (8 * i);
+	return v;
+}
+
+/* ASCII A-Z to a-z in all eight bytes at once: a byte is upper case when
+ * its low seven bits are >= 'A' and <= 'Z' and its high bit is clear. */
+static inline uint64_t
+lower64(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t low7 = x & (0x7F * ones);
+	uint64_t ge_a = low7 + (0x80 - 'A') * ones;
+	uint64_t gt_z = low7 + (0x80 - 'Z' - 1) * ones;
+	uint64_t upper = ge_a & ~gt_z & ~x & (0x80 * ones);
+
+	return x | upper >> 2;
 }
 
 bool
 str_eq_ci(struct str a, struct str b)
 {
+	size_t i = 0;
+
 	if (a.n != b.n)
 		return false;
-	for (size_t i = 0; i < a.n; i++)
-		if (lower(a.p[i]) != lower(b.p[i]))
+	/* Eight bytes at a time, then the last eight (overlapping). */
+	for (; i + 8 <= a.n; i += 8)
+		if (lower64(load64(a.p + i)) != lower64(load64(b.p + i)))
 			return false;
-	return true;
+	if (i == a.n)
+		return true;
+	if (a.n >= 8)
+		return lower64(load64(a.p + a.n - 8)) ==
+		    lower64(load64(b.p + b.n - 8));
+	return lower64(load_short(a.p, a.n)) == lower64(load_short(b.p, b.n));
 }
 
 bool
@@ -108,41 +145,6 @@ hash_finish(uint64_t h)
 	h *= 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 33;
 	return h;
-}
-
-/* Eight bytes at p, any alignment. */
-static inline uint64_t
-load64(const char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
-/* The last n < 8 bytes, zero-extended. */
-static inline uint64_t
-load_short(const char *p, size_t n)
-{
-	uint64_t v = 0;
-
-	for (size_t i = 0; i < n; i++)
-		v |= (uint64_t)(unsigned char)p[i] << (8 * i);
-	return v;
-}
-
-/* ASCII A-Z to a-z in all eight bytes at once: a byte is upper case when
- * its low seven bits are >= 'A' and <= 'Z' and its high bit is clear. */
-static inline uint64_t
-lower64(uint64_t x)
-{
-	const uint64_t ones = 0x0101010101010101ULL;
-	uint64_t low7 = x & (0x7F * ones);
-	uint64_t ge_a = low7 + (0x80 - 'A') * ones;
-	uint64_t gt_z = low7 + (0x80 - 'Z' - 1) * ones;
-	uint64_t upper = ge_a & ~gt_z & ~x & (0x80 * ones);
-
-	return x | upper >> 2;
 }
 
 /* Eight bytes a step (the tail is the last eight, overlapping, or the

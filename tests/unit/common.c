@@ -27,6 +27,24 @@ D(const char *s)
 	return d;
 }
 
+/* str_eq_ci() as the spec of it: byte by byte, ASCII letters folded. */
+static bool
+ref_eq_ci(struct str a, struct str b)
+{
+	if (a.n != b.n)
+		return false;
+	for (size_t i = 0; i < a.n; i++) {
+		unsigned char x = (unsigned char)a.p[i], y = (unsigned char)b.p[i];
+		if (x >= 'A' && x <= 'Z')
+			x += 32;
+		if (y >= 'A' && y <= 'Z')
+			y += 32;
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
 static void
 test_dates(void)
 {
@@ -168,6 +186,12 @@ test_hash(void)
 					b[at] = (char)(c - 32);
 				struct str sa = { a, n }, sb = { b, n };
 				bool eq = str_eq_ci(sa, sb);
+				if (eq != ref_eq_ci(sa, sb))
+					bad++;
+				b[at] = (char)(c ^ 32);
+				if (str_eq_ci(sa, sb) != ref_eq_ci(sa, sb))
+					bad++;
+				b[at] = (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
 				if (eq != (str_hash_ci(sa) == str_hash_ci(sb)) ||
 				    (str_hash(sa) == str_hash(sb)) != str_eq(sa, sb))
 					bad++;
@@ -178,7 +202,7 @@ test_hash(void)
 						bad++;
 				}
 			}
-		CHECK(bad == 0, "word-at-a-time hash: %d disagreements", bad);
+		CHECK(bad == 0, "word-at-a-time hash and str_eq_ci: %d disagreements", bad);
 		CHECK(str_hash(str_of("")) != str_hash((struct str){ "\0", 1 }),
 		    "length is hashed");
 	}

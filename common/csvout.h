@@ -19,6 +19,8 @@ struct csvout *csvout_open(const char *path, struct dialect d, bool crlf,
     bool excel_safe);
 void csvout_field(struct csvout *w, const char *p, size_t n);
 void csvout_str(struct csvout *w, struct str s);
+/* N fields of a row, in one call. */
+void csvout_fields(struct csvout *w, const struct str *f, size_t n);
 void csvout_cstr(struct csvout *w, const char *s);
 void csvout_int(struct csvout *w, long long v);
 void csvout_empty(struct csvout *w);

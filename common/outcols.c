@@ -13,6 +13,7 @@ outcols_init(struct outcols *oc, const struct stream *s,
 	oc->names = names;
 	oc->in_place = xmalloc((oc->nin ? oc->nin : 1) * sizeof *oc->in_place);
 	oc->appended = xmalloc((ncomp ? ncomp : 1) * sizeof *oc->appended);
+	oc->row = xmalloc((oc->nin + ncomp + 1) * sizeof *oc->row);
 	oc->nappended = 0;
 	for (size_t i = 0; i < oc->nin; i++)
 		oc->in_place[i] = -1;
@@ -46,13 +47,17 @@ void
 outcols_row(const struct outcols *oc, struct csvout *w,
     const struct record *r, const struct str *computed)
 {
+	struct str *f = oc->row;
+	size_t n = 0;
+
 	for (size_t i = 0; i < oc->nin; i++) {
 		int c = oc->in_place[i];
-		csvout_str(w, c >= 0 ? computed[c]
-		    : i < r->nf ? r->f[i] : (struct str){ "", 0 });
+		f[n++] = c >= 0 ? computed[c]
+		    : i < r->nf ? r->f[i] : (struct str){ "", 0 };
 	}
 	for (size_t k = 0; k < oc->nappended; k++)
-		csvout_str(w, computed[oc->appended[k]]);
+		f[n++] = computed[oc->appended[k]];
+	csvout_fields(w, f, n);
 	csvout_endrow(w);
 }
 
@@ -61,4 +66,5 @@ outcols_free(struct outcols *oc)
 {
 	free(oc->in_place);
 	free(oc->appended);
+	free(oc->row);
 }

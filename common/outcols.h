@@ -16,6 +16,7 @@ struct outcols {
 	int *appended;		/* computed columns after the input ones */
 	size_t nappended;
 	const char *const *names;
+	struct str *row;	/* the fields of a row, written in one call */
 };
 
 /* NAMES: the ncomp computed column names. Matched ignoring case/space. */

@@ -177,7 +177,7 @@ measure() {
 		i=$((i + 1))
 	done
 	echo >&2
-	[ "$(wc -l < "$TMP/$key.err")" -gt 0 ] &&
+	[ -f "$TMP/$key.err" ] && [ "$(wc -l < "$TMP/$key.err")" -gt 0 ] &&
 	    note "$key: exit $st, $(wc -l < "$TMP/$key.err") lines on stderr, e.g. $(head -n 1 "$TMP/$key.err" | cut -c1-160)"
 	return 0
 }

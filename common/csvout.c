@@ -16,7 +16,6 @@
 #include "util.h"
 
 #define OUTBUF (256 * 1024)
-#define SLACK 64
 
 struct csvout {
 	int fd;
@@ -133,9 +132,7 @@ csvout_open(const char *path, struct dialect d, bool crlf, bool excel_safe)
 		w->d.delim = '\t';
 	w->crlf = crlf;
 	w->excel_safe = excel_safe;
-	/* Slack after the buffer, defined once: the fast path of
-	 * csvout_field() reads sixteen bytes at a time from it. */
-	w->buf = xcalloc(1, OUTBUF + SLACK);
+	w->buf = xmalloc(OUTBUF);
 	if (path == NULL || strcmp(path, "-") == 0) {
 		w->fd = STDOUT_FILENO;
 		on_fatal(abort_hook, w);
@@ -342,52 +339,22 @@ copy_small(char *d, const char *p, size_t n)
 			d[i] = p[i];
 }
 
-#ifdef __SSE2__
-/* What the n bytes at q (in the buffer, which has SLACK bytes after it)
- * need: 0 nothing, 1 quotes around (a delimiter, CR or LF), 2 quotes
- * around and doubled inside. */
-static inline int
-special_in_buffer(const struct csvout *w, const char *q, size_t n)
-{
-	const __m128i vd = _mm_set1_epi8(w->d.delim), vq = _mm_set1_epi8('"');
-	const __m128i vl = _mm_set1_epi8('\n'), vc = _mm_set1_epi8('\r');
-	unsigned quotes = 0, others = 0;
-
-	for (size_t i = 0; i < n; i += 16) {
-		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(q + i));
-		unsigned mq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, vq));
-		unsigned mo = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-		    _mm_cmpeq_epi8(b, vd),
-		    _mm_or_si128(_mm_cmpeq_epi8(b, vl), _mm_cmpeq_epi8(b, vc))));
-
-		if (n - i < 16) {
-			unsigned keep = (1u << (n - i)) - 1;	/* the field's */
-			mq &= keep;
-			mo &= keep;
-		}
-		quotes |= mq;
-		others |= mo;
-	}
-	return quotes ? 2 : others ? 1 : 0;
-}
-#endif
 
 /* One field: what csvout_field() does, inlined into the loops. */
 static inline void
 field(struct csvout *w, const char *p, size_t n)
 {
-#ifdef __SSE2__
 	/* The usual case: CSV without --excel-safe and room in the buffer.
-	 * Copy the field, then look for what would need quotes in the copy
-	 * (the buffer's slack makes sixteen-byte reads safe there); if there
-	 * is any, forget the copy and take the general way. */
+	 * (The field is scanned where it is, before the copy: reading back
+	 * bytes just stored would wait for the stores.) */
 	if (!w->d.tsv && !w->excel_safe && n <= 4096 &&
-	    w->len + n + 1 <= OUTBUF) {
+	    w->len + n + 3 <= OUTBUF) {
 		char *o = w->buf + w->len + (w->nf > 0);
+		int need = !has_special(w, p, n) ? 0
+		    : memchr(p, '"', n) == NULL ? 1 : 2;
 
-		copy_small(o, p, n);
-		int need = special_in_buffer(w, o, n);
 		if (need == 0) {
+			copy_small(o, p, n);
 			if (w->nf > 0)
 				o[-1] = (char)w->d.delim;
 			else
@@ -397,8 +364,8 @@ field(struct csvout *w, const char *p, size_t n)
 			return;
 		}
 		/* A comma or a line break but no quote (a free text): the
-		 * field between quotes, copied again one byte on. */
-		if (need == 1 && w->len + n + 3 <= OUTBUF) {
+		 * field between quotes. */
+		if (need == 1) {
 			if (w->nf > 0)
 				o[-1] = (char)w->d.delim;
 			w->nf++;
@@ -409,7 +376,6 @@ field(struct csvout *w, const char *p, size_t n)
 			return;
 		}
 	}
-#endif
 	if (w->nf > 0)
 		putc1(w, w->d.delim);
 	else

@@ -169,7 +169,7 @@ struct campaign {
 struct done {			/* last row that did an item */
 	day_t d;		/* DAY_NONE: never */
 	long long km;		/* -1: no usable reading */
-};
+} __attribute__((packed));	/* 12 bytes: a vehicle has one per item */
 
 struct vehicle {			/* then its VIN, done[] and closed[] */
 	uint32_t vinlen;
@@ -259,8 +259,9 @@ struct prog {
 	unsigned char *pmask;	/* scratch mask for uncached texts */
 	unsigned char *chit;	/* per campaign */
 
-	struct orow *rows;
+	struct orow *rows;	/* in the order made */
 	size_t nrows, rcap;
+	uint32_t *order;	/* rows[order[i]]: the order written */
 
 	/* ledger */
 	int lfd;
@@ -859,7 +860,8 @@ vehicle_get(struct str vin, const struct record *r)
 	size_t pass = (P.npass + 1) * sizeof(uint32_t);
 	for (int i = 0; i < P.npass; i++)
 		pass += r->f[P.pass_cols[i]].n;
-	pass += pass / 4 + 16;		/* room for a slightly longer row */
+	pass += 8;		/* room for a slightly longer row (and the
+				 * arena rounds up to 16) */
 	size_t sz = sizeof(struct vehicle) + vinsz + donesz + closedsz;
 	struct vehicle *v = arena_alloc(&P.arena, sz + pass);
 	memset(v, 0, sz);
@@ -1316,6 +1318,13 @@ orow_cmp(const void *pa, const void *pb)
 	return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
+static int
+order_cmp(const void *pa, const void *pb)
+{
+	return orow_cmp(&P.rows[*(const uint32_t *)pa],
+	    &P.rows[*(const uint32_t *)pb]);
+}
+
 /* An integer field, without printf in the hot path of the output. */
 static void
 put_int(struct csvout *w, long long x)
@@ -1339,12 +1348,12 @@ static void
 prefetch_rows_ahead(size_t i)
 {
 	if (i + 16 < P.nrows) {
-		const char *p = (const char *)P.rows[i + 16].v;
+		const char *p = (const char *)P.rows[P.order[i + 16]].v;
 		for (int k = 0; k < 5; k++)
 			__builtin_prefetch(p + 64 * k);
 	}
 	if (i + 8 < P.nrows) {
-		const char *p = (const char *)P.rows[i + 8].v->pass;
+		const char *p = (const char *)P.rows[P.order[i + 8]].v->pass;
 		__builtin_prefetch(p);
 		__builtin_prefetch(p + 64);
 	}
@@ -1457,13 +1466,17 @@ order_rows(void)
 				hi = o->due;
 		}
 	}
-	struct orow *out = xcalloc(P.nrows + 1, sizeof *out);
+	/* The order is a permutation of 4-byte indices: the rows stay where
+	 * they are (a sorted copy would be as much fresh memory again). */
+	if (P.nrows > UINT32_MAX)
+		fatal("too many reminders");
+	uint32_t *out = xcalloc(P.nrows + 1, sizeof *out);
 	size_t at[3] = { 0, n[0], n[0] + n[1] };
 	size_t range = n[1] ? (size_t)((long long)hi - lo + 1) : 0;
 	if (n[1] > 0 && range > 4 * n[1] + 4096) {
 		for (size_t i = 0; i < P.nrows; i++)
-			out[at[P.rows[i].kind]++] = P.rows[i];
-		qsort(out + n[0], n[1], sizeof *out, orow_cmp);
+			out[at[P.rows[i].kind]++] = (uint32_t)i;
+		qsort(out + n[0], n[1], sizeof *out, order_cmp);
 	} else {
 		size_t *cnt = xcalloc(range + 1, sizeof *cnt);
 		for (size_t i = 0; i < P.nrows; i++)
@@ -1474,14 +1487,13 @@ order_rows(void)
 		for (size_t i = 0; i < P.nrows; i++) {
 			const struct orow *o = &P.rows[i];
 			if (o->kind == 1)
-				out[n[0] + cnt[o->due - lo]++] = *o;
+				out[n[0] + cnt[o->due - lo]++] = (uint32_t)i;
 			else
-				out[at[o->kind]++] = *o;
+				out[at[o->kind]++] = (uint32_t)i;
 		}
 		free(cnt);
 	}
-	free(P.rows);
-	P.rows = out;
+	P.order = out;
 }
 
 /* Free what the run allocated, at its end. */
@@ -1521,6 +1533,7 @@ prog_free(void)
 	free(P.pmask);
 	free(P.chit);
 	free(P.rows);
+	free(P.order);
 	free(P.ledger_exact.e);
 	free(P.ledger_recall.e);
 	free(P.lrecs);
@@ -1690,7 +1703,7 @@ main(int argc, char **argv)
 	size_t nsent = 0;
 	bool alert = false;
 	for (size_t i = 0; i < P.nrows; i++) {
-		const struct orow *o = &P.rows[i];
+		const struct orow *o = &P.rows[P.order[i]];
 		prefetch_rows_ahead(i);
 		bool remind = o->st == ST_RECALL || o->st == ST_OVERDUE ||
 		    o->st == ST_DUE_SOON;

@@ -808,7 +808,7 @@ vtab_grow(void)
 static void
 prefetch_ahead(void)
 {
-	struct str vin = stream_peek_field(&P.in, 6, P.c_vin);
+	struct str vin = stream_peek_field(&P.in, 10, P.c_vin);
 	if (vin.p != NULL && P.vtcap > 0) {
 		vin = str_trim(vin);
 		__builtin_prefetch(&P.vtab[str_hash(vin) & (P.vtcap - 1)]);

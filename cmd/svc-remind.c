@@ -787,14 +787,15 @@ vtab_grow(void)
 		memset(t, 0, cap * sizeof *t);
 	} else
 		t = xcalloc(cap, sizeof *t);
-	for (size_t i = 0; i < P.nv; i++) {
-		const struct vehicle *v = P.vlist[i];
-		uint64_t h = str_hash((struct str){ VIN(v), v->vinlen });
-		size_t j = h & (cap - 1);
+	/* The slots keep the whole hash: the vehicles themselves (scattered
+	 * over the arena) are not touched. */
+	for (size_t i = 0; i < P.vtcap; i++) {
+		if (P.vtab[i].v == NULL)
+			continue;
+		size_t j = P.vtab[i].tag & (cap - 1);
 		while (t[j].v != NULL)
 			j = (j + 1) & (cap - 1);
-		t[j].tag = h;
-		t[j].v = P.vlist[i];
+		t[j] = P.vtab[i];
 	}
 	free(P.vtab);
 	P.vtab = t;

@@ -23,6 +23,8 @@ struct csvout {
 	char *tmp;		/* temporary name with -o */
 	struct dialect d;
 	bool crlf, excel_safe;
+	bool plain;		/* CSV without --excel-safe: the fast path */
+	uint8_t special[256];	/* 1: the byte makes a CSV field quoted */
 	char *buf;
 	size_t len;
 	size_t nf;		/* fields written in this row */
@@ -132,6 +134,9 @@ csvout_open(const char *path, struct dialect d, bool crlf, bool excel_safe)
 		w->d.delim = '\t';
 	w->crlf = crlf;
 	w->excel_safe = excel_safe;
+	w->plain = !w->d.tsv && !excel_safe;
+	w->special[(unsigned char)w->d.delim] = 1;
+	w->special['"'] = w->special['\n'] = w->special['\r'] = 1;
 	w->buf = xmalloc(OUTBUF);
 	if (path == NULL || strcmp(path, "-") == 0) {
 		w->fd = STDOUT_FILENO;
@@ -252,11 +257,11 @@ has_special(const struct csvout *w, const char *p, size_t n)
 	uint64_t v, x = 0;
 
 	if (n < 8) {
+		unsigned any = 0;
+
 		for (size_t i = 0; i < n; i++)
-			if (p[i] == w->d.delim || p[i] == '"' || p[i] == '\n' ||
-			    p[i] == '\r')
-				return true;
-		return false;
+			any |= w->special[(unsigned char)p[i]];
+		return any != 0;
 	}
 #ifdef __SSE2__
 	/* Sixteen bytes at a time where the processor has SSE2 (every x86-64). */
@@ -347,8 +352,7 @@ field(struct csvout *w, const char *p, size_t n)
 	/* The usual case: CSV without --excel-safe and room in the buffer.
 	 * (The field is scanned where it is, before the copy: reading back
 	 * bytes just stored would wait for the stores.) */
-	if (!w->d.tsv && !w->excel_safe && n <= 4096 &&
-	    w->len + n + 3 <= OUTBUF) {
+	if (w->plain && n <= 4096 && w->len + n + 3 <= OUTBUF) {
 		char *o = w->buf + w->len + (w->nf > 0);
 		int need = !has_special(w, p, n) ? 0
 		    : memchr(p, '"', n) == NULL ? 1 : 2;

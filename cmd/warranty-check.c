@@ -561,6 +561,12 @@ static const char *const claim_out[] = { "component", "verdict", "tier",
 	"deductible", "reason" };
 enum { O_COMP, O_VERDICT, O_TIER, O_START, O_LAST, O_ENDKM, O_DAYS, O_KMLEFT,
 	O_DED, O_REASON, NCLAIM_OUT };
+/* The columns made only of letters, digits and -.: (csvout_known()): the
+ * verdict, dates, numbers, the deductible in cents formatted. */
+static const unsigned char claim_known[NCLAIM_OUT] = {
+	[O_VERDICT] = 1, [O_START] = 1, [O_LAST] = 1, [O_ENDKM] = 1,
+	[O_DAYS] = 1, [O_KMLEFT] = 1, [O_DED] = 1,
+};
 
 /*
  * Part names repeat a lot (a workshop writes "Alternator" a thousand times),
@@ -728,6 +734,7 @@ check_claims(struct wc *w, char **files, int nfiles)
 	app_open_output(&w->app);
 	outcols_init(&oc, &in, claim_out, NCLAIM_OUT);
 	component_in_place(&oc, ccomp, O_COMP);
+	outcols_known(&oc, claim_known);
 	outcols_header(&oc, w->app.out, &in);
 
 	while (stream_next(&in, &r)) {

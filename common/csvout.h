@@ -21,6 +21,14 @@ void csvout_field(struct csvout *w, const char *p, size_t n);
 void csvout_str(struct csvout *w, struct str s);
 /* N fields of a row, in one call. */
 void csvout_fields(struct csvout *w, const struct str *f, size_t n);
+/* A field the program made only of ASCII letters, digits and _.:+- (a
+ * date, a number, a status): written as csvout_field() would, without
+ * looking for bytes that need quotes unless the delimiter is one of those
+ * (or --excel-safe or TSV is on).  The caller guarantees the bytes. */
+void csvout_known(struct csvout *w, const char *p, size_t n);
+/* csvout_fields() where is_known[i] says field i is such a field. */
+void csvout_fields_known(struct csvout *w, const struct str *f,
+    const unsigned char *is_known, size_t n);
 void csvout_cstr(struct csvout *w, const char *s);
 void csvout_int(struct csvout *w, long long v);
 void csvout_empty(struct csvout *w);

@@ -15,6 +15,7 @@ outcols_init(struct outcols *oc, const struct stream *s,
 	oc->appended = xmalloc((ncomp ? ncomp : 1) * sizeof *oc->appended);
 	oc->row = xmalloc((oc->nin + ncomp + 1) * sizeof *oc->row);
 	oc->nappended = 0;
+	oc->known = NULL;
 	for (size_t i = 0; i < oc->nin; i++)
 		oc->in_place[i] = -1;
 	for (size_t c = 0; c < ncomp; c++) {
@@ -30,6 +31,20 @@ outcols_init(struct outcols *oc, const struct stream *s,
 		else
 			oc->appended[oc->nappended++] = (int)c;
 	}
+}
+
+void
+outcols_known(struct outcols *oc, const unsigned char *known)
+{
+	size_t n = 0;
+
+	free(oc->known);
+	oc->known = xcalloc(oc->nin + oc->nappended + 1, 1);
+	for (size_t i = 0; i < oc->nin; i++, n++)
+		if (oc->in_place[i] >= 0)
+			oc->known[n] = known[oc->in_place[i]];
+	for (size_t k = 0; k < oc->nappended; k++, n++)
+		oc->known[n] = known[oc->appended[k]];
 }
 
 void
@@ -57,7 +72,10 @@ outcols_row(const struct outcols *oc, struct csvout *w,
 	}
 	for (size_t k = 0; k < oc->nappended; k++)
 		f[n++] = computed[oc->appended[k]];
-	csvout_fields(w, f, n);
+	if (oc->known != NULL)
+		csvout_fields_known(w, f, oc->known, n);
+	else
+		csvout_fields(w, f, n);
 	csvout_endrow(w);
 }
 
@@ -67,4 +85,5 @@ outcols_free(struct outcols *oc)
 	free(oc->in_place);
 	free(oc->appended);
 	free(oc->row);
+	free(oc->known);
 }

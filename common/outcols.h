@@ -17,11 +17,15 @@ struct outcols {
 	size_t nappended;
 	const char *const *names;
 	struct str *row;	/* the fields of a row, written in one call */
+	unsigned char *known;	/* per output column: csvout_known(), or NULL */
 };
 
 /* NAMES: the ncomp computed column names. Matched ignoring case/space. */
 void outcols_init(struct outcols *oc, const struct stream *s,
     const char *const *names, size_t ncomp);
+/* KNOWN[ncomp]: which computed columns the program makes only of the bytes
+ * of csvout_known() (dates, numbers, statuses). */
+void outcols_known(struct outcols *oc, const unsigned char *known);
 /* The header line. */
 void outcols_header(const struct outcols *oc, struct csvout *w,
     const struct stream *s);

@@ -1338,7 +1338,7 @@ put_int(struct csvout *w, long long x)
 	while ((u /= 10) != 0);
 	if (x < 0)
 		*--p = '-';
-	csvout_field(w, p, (size_t)(e - p));
+	csvout_known(w, p, (size_t)(e - p));
 }
 
 /* The rows are written in order of due date, their entries and vehicles
@@ -1374,10 +1374,9 @@ write_row(struct csvout *w, const struct orow *o)
 	else
 		csvout_empty(w);
 	csvout_cstr(w, o->kind == 0 ? P.camps[o->idx].code : P.items[o->idx].name);
-	csvout_cstr(w, status_name[o->st]);
+	csvout_known(w, status_name[o->st], strlen(status_name[o->st]));
 	if (o->due != DAY_NONE) {
-		fmt_date(buf, o->due);
-		csvout_cstr(w, buf);
+		csvout_known(w, buf, fmt_date(buf, o->due));
 		put_int(w, (long long)o->due - P.app.opt.as_of_date);
 	} else {
 		csvout_empty(w);
@@ -1398,10 +1397,9 @@ write_row(struct csvout *w, const struct orow *o)
 		put_int(w, v->est);
 	else
 		csvout_empty(w);
-	csvout_cstr(w, by_name[o->by]);
+	csvout_known(w, by_name[o->by], strlen(by_name[o->by]));
 	if (dn.d != DAY_NONE) {
-		fmt_date(buf, dn.d);
-		csvout_cstr(w, buf);
+		csvout_known(w, buf, fmt_date(buf, dn.d));
 	} else
 		csvout_empty(w);
 	if (dn.km >= 0)

@@ -975,6 +975,12 @@ main(int argc, char **argv)
 
 	struct outcols oc;
 	outcols_init(&oc, &in, compname, NCOMP);
+	/* Every computed column is a priority, a timestamp, a status or a
+	 * number: made of the bytes of csvout_known(). */
+	static const unsigned char all_known[NCOMP] = {
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+	};
+	outcols_known(&oc, all_known);
 	if (!s.summary_arg)
 		outcols_header(&oc, s.app.out, &in);
 

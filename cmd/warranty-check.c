@@ -685,27 +685,52 @@ fmt_ll(char *buf, long long v)
  * ahead, and the first contract of the claim two ahead (whose slot has
  * arrived by now; a matching tag is enough to guess it).
  */
+/* The VIN of a row ahead and its hash, so that it is hashed once: ring
+ * entry seq & 7 is written six rows before row seq is read (NULL when the
+ * reader had not parsed it yet), and outlives that. */
+struct ahead {
+	const char *vin;
+	size_t n;
+	uint64_t h;
+};
+
 static void
-prefetch_ahead(const struct wc *w, const struct stream *in, int cvin)
+prefetch_ahead(const struct wc *w, const struct stream *in, int cvin,
+    struct ahead *ring, unsigned long seq)
 {
 	struct str vin = stream_peek_field(in, 6, cvin);
+	struct ahead *a = &ring[(seq + 6) & 7];
 
-	if (vin.p != NULL)
-		__builtin_prefetch(&w->tab[(size_t)str_hash(str_trim(vin)) &
-		    (w->nslot - 1)]);
-	vin = stream_peek_field(in, 3, cvin);
+	a->vin = NULL;
 	if (vin.p != NULL) {
-		uint64_t h = str_hash(str_trim(vin));
+		vin = str_trim(vin);
+		*a = (struct ahead){ vin.p, vin.n, str_hash(vin) };
+		__builtin_prefetch(&w->tab[(size_t)a->h & (w->nslot - 1)]);
+	}
+	a = &ring[(seq + 3) & 7];
+	if (a->vin != NULL) {
 		size_t mask = w->nslot - 1;
 		const struct vslot *sl;
 
-		for (size_t i = (size_t)h & mask; (sl = &w->tab[i])->first >= 0;
+		for (size_t i = (size_t)a->h & mask; (sl = &w->tab[i])->first >= 0;
 		    i = (i + 1) & mask)
-			if (sl->tag == (uint32_t)(h >> 32)) {
+			if (sl->tag == (uint32_t)(a->h >> 32)) {
 				__builtin_prefetch(&w->con[sl->first]);
 				break;
 			}
 	}
+}
+
+/* The hash of row SEQ's VIN: from the ring when it was hashed ahead (the
+ * same bytes: the same place and length in the reader's buffer). */
+static uint64_t
+vin_hash(struct str vin, const struct ahead *ring, unsigned long seq)
+{
+	const struct ahead *a = &ring[seq & 7];
+
+	if (a->vin == vin.p && a->n == vin.n)
+		return a->h;
+	return str_hash(vin);
 }
 
 static int
@@ -737,13 +762,15 @@ check_claims(struct wc *w, char **files, int nfiles)
 	outcols_known(&oc, claim_known);
 	outcols_header(&oc, w->app.out, &in);
 
-	while (stream_next(&in, &r)) {
+	struct ahead ring[8];
+	memset(ring, 0, sizeof(ring));
+	for (unsigned long seq = 0; stream_next(&in, &r); seq++) {
 		struct str vin, v;
 		day_t date;
 		long long km;
 		int comp = -1;
 
-		prefetch_ahead(w, &in, cvin);
+		prefetch_ahead(w, &in, cvin, ring, seq);
 		if (!app_fields_ok(&w->app, &in, &r))
 			continue;
 		vin = str_trim(r.f[cvin]);
@@ -753,7 +780,7 @@ check_claims(struct wc *w, char **files, int nfiles)
 			continue;
 		}
 		/* The VIN's first contract (prefetched a few rows ago). */
-		int32_t fi = w->tab[vin_slot(w, vin, str_hash(vin))].first;
+		int32_t fi = w->tab[vin_slot(w, vin, vin_hash(vin, ring, seq))].first;
 		const struct contract *first = fi >= 0 ? &w->con[fi] : NULL;
 		if (first != NULL && first->next >= 0)
 			__builtin_prefetch(&w->con[first->next]);

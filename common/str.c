@@ -3,29 +3,10 @@
 
 #include "str.h"
 
-static int
-is_ws(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
-	    c == '\f';
-}
-
 struct str
 str_of(const char *s)
 {
 	return (struct str){ s, strlen(s) };
-}
-
-struct str
-str_trim(struct str s)
-{
-	while (s.n > 0 && is_ws((unsigned char)s.p[0])) {
-		s.p++;
-		s.n--;
-	}
-	while (s.n > 0 && is_ws((unsigned char)s.p[s.n - 1]))
-		s.n--;
-	return s;
 }
 
 bool

@@ -14,8 +14,25 @@ struct str {
 #define STR_C(s) ((struct str){ (s), sizeof(s) - 1 })
 
 struct str str_of(const char *s);
-/* Without surrounding ASCII white space (space, tab, CR, LF, VT, FF). */
-struct str str_trim(struct str s);
+/* Without surrounding ASCII white space (space, tab, CR, LF, VT, FF).
+ * Inline: called for nearly every field. */
+static inline bool
+str_is_ws(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static inline struct str
+str_trim(struct str s)
+{
+	while (s.n > 0 && str_is_ws((unsigned char)s.p[0])) {
+		s.p++;
+		s.n--;
+	}
+	while (s.n > 0 && str_is_ws((unsigned char)s.p[s.n - 1]))
+		s.n--;
+	return s;
+}
 bool str_eq(struct str a, struct str b);
 /* Equal ignoring ASCII case. */
 bool str_eq_ci(struct str a, struct str b);

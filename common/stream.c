@@ -169,10 +169,3 @@ stream_close(struct stream *s)
 	s->header.nf = 0;
 }
 
-struct str
-rec_field(const struct record *r, int col)
-{
-	if (col < 0 || (size_t)col >= r->nf)
-		return (struct str){ "", 0 };
-	return r->f[col];
-}

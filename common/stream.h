@@ -46,6 +46,12 @@ const char *stream_colname(const struct stream *s, int i);
 void stream_close(struct stream *s);
 /* Field COL of a record; empty when COL is -1 (an optional column that is
  * absent) or beyond the record. */
-struct str rec_field(const struct record *r, int col);
+static inline struct str
+rec_field(const struct record *r, int col)
+{
+	if (col < 0 || (size_t)col >= r->nf)
+		return (struct str){ "", 0 };
+	return r->f[col];
+}
 
 #endif

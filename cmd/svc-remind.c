@@ -1330,15 +1330,9 @@ order_cmp(const void *pa, const void *pb)
 static void
 put_int(struct csvout *w, long long x)
 {
-	char buf[24], *e = buf + sizeof buf, *p = e;
-	unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x :
-	    (unsigned long long)x;
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (x < 0)
-		*--p = '-';
-	csvout_known(w, p, (size_t)(e - p));
+	char buf[24];
+
+	csvout_known(w, buf, fmt_int(buf, x));
 }
 
 /* The rows are written in order of due date, their entries and vehicles
@@ -1409,17 +1403,19 @@ write_row(struct csvout *w, const struct orow *o)
 	if (o->kind == 0)
 		csvout_cstr(w, P.camps[o->idx].title);
 	else {
-		static const char *const fl[] = {
-			"default_rate", "odometer_rollback", "no_km", "zero_rate"
+		/* Every set of the four flags (F_*), spelled once. */
+		static const char *const note[16] = {
+			"", "default_rate", "odometer_rollback",
+			"default_rate;odometer_rollback", "no_km",
+			"default_rate;no_km", "odometer_rollback;no_km",
+			"default_rate;odometer_rollback;no_km", "zero_rate",
+			"default_rate;zero_rate", "odometer_rollback;zero_rate",
+			"default_rate;odometer_rollback;zero_rate",
+			"no_km;zero_rate", "default_rate;no_km;zero_rate",
+			"odometer_rollback;no_km;zero_rate",
+			"default_rate;odometer_rollback;no_km;zero_rate",
 		};
-		char note[64];
-		size_t n = 0;
-		note[0] = '\0';
-		for (int i = 0; i < 4; i++)
-			if (o->flags & (1u << i))
-				n += snprintf(note + n, sizeof note - n, "%s%s",
-				    n ? ";" : "", fl[i]);
-		csvout_cstr(w, note);
+		csvout_cstr(w, note[o->flags & 15]);
 	}
 	const char *bytes = (const char *)(v->pass + P.npass + 1);
 	for (int i = 0; i < P.npass; i++)

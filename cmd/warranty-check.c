@@ -658,25 +658,6 @@ sb_cstr(struct sb *b, const char *s)
 	sb_put(b, s, strlen(s));
 }
 
-static size_t
-fmt_ll(char *buf, long long v)
-{
-	char tmp[24];
-	size_t n = 0, k = 0;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
-	    : (unsigned long long)v;
-
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		buf[k++] = '-';
-	while (n)
-		buf[k++] = tmp[--n];
-	buf[k] = '\0';
-	return k;
-}
 
 /*
  * Claims come in no order of VIN, and the contracts are too many for the
@@ -887,13 +868,13 @@ check_claims(struct wc *w, char **files, int nfiles)
 				out[O_LAST] = (struct str){ last_b,
 				    fmt_date(last_b, bestlast) };
 				out[O_DAYS] = (struct str){ days_b,
-				    fmt_ll(days_b, (long long)bestlast - date) };
+				    fmt_int(days_b, (long long)bestlast - date) };
 			}
 			if (t->km >= 0) {
 				out[O_ENDKM] = (struct str){ endkm_b,
-				    fmt_ll(endkm_b, c->start_km + t->km) };
+				    fmt_int(endkm_b, c->start_km + t->km) };
 				out[O_KMLEFT] = (struct str){ kmleft_b,
-				    fmt_ll(kmleft_b, c->start_km + t->km - km) };
+				    fmt_int(kmleft_b, c->start_km + t->km - km) };
 			}
 			out[O_DED] = (struct str){ t->ded, t->dedlen };
 		}
@@ -926,7 +907,7 @@ check_claims(struct wc *w, char **files, int nfiles)
 			sb_cstr(&b, " expired at ");
 			sb_put(&b, endkm_b, out[O_ENDKM].n);
 			sb_cstr(&b, " km (claim ");
-			sb_put(&b, date_b, fmt_ll(date_b, km));
+			sb_put(&b, date_b, fmt_int(date_b, km));
 			sb_cstr(&b, " km)");
 			break;
 		case NOT_COVERED:

@@ -129,6 +129,39 @@ parse_money(struct str s, long long *cents)
 }
 
 size_t
+fmt_int(char *buf, long long v)
+{
+	/* Two digits a step: half the divisions of one at a time. */
+	static const char pairs[201] =
+	    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	    "8081828384858687888990919293949596979899";
+	char tmp[24], *e = tmp + sizeof tmp, *p = e;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+	    : (unsigned long long)v;
+	size_t n;
+
+	while (u >= 100) {
+		unsigned k = (unsigned)(u % 100) * 2;
+
+		u /= 100;
+		*--p = pairs[k + 1];
+		*--p = pairs[k];
+	}
+	if (u >= 10) {
+		*--p = pairs[u * 2 + 1];
+		*--p = pairs[u * 2];
+	} else
+		*--p = (char)('0' + u);
+	if (v < 0)
+		*--p = '-';
+	n = (size_t)(e - p);
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return n;
+}
+
+size_t
 fmt_money(char *buf, long long cents)
 {
 	const char *sign = cents < 0 ? "-" : "";

@@ -20,6 +20,9 @@ int parse_uint(const char *s, long long *out);
  * Trims.  0 or -1. */
 int parse_money(struct str s, long long *cents);
 /* Cents as a decimal with two fraction digits ("-12.50"); returns length. */
+/* V in decimal into buf (room for 21 bytes: "-9223372036854775808" and
+ * a NUL); returns the length. */
+size_t fmt_int(char *buf, long long v);
 size_t fmt_money(char *buf, long long cents);
 /* value/den rounded half up (away from zero for halves), den > 0. */
 long long div_round_half_up(long long value, long long den);

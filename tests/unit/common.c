@@ -242,6 +242,32 @@ test_numbers(void)
 	CHECK(parse_money(str_of("1.234"), &c) == -1, "money 1.234");
 	CHECK(parse_money(str_of("-1"), &c) == -1, "money -1");
 	char buf[32];
+	/* fmt_int as printf's %lld: the edges, every length, and a spread. */
+	{
+		static const long long edge[] = { 0, 1, -1, 9, 10, 99, 100, 101,
+			-99, -100, 999, 1000, 123456789, -987654321,
+			9223372036854775807LL, -9223372036854775807LL - 1 };
+		char want[32];
+		int wrong = 0;
+		for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+			size_t n = fmt_int(buf, edge[i]);
+			snprintf(want, sizeof want, "%lld", edge[i]);
+			if (strcmp(buf, want) != 0 || n != strlen(want))
+				wrong++;
+		}
+		unsigned long long x = 88172645463325252ULL;
+		for (int i = 0; i < 100000; i++) {
+			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			long long v = (long long)(x >> (i % 64));
+			if (i & 1)
+				v = -v;
+			size_t n = fmt_int(buf, v);
+			snprintf(want, sizeof want, "%lld", v);
+			if (strcmp(buf, want) != 0 || n != strlen(want))
+				wrong++;
+		}
+		CHECK(wrong == 0, "fmt_int: %d values differ from %%lld", wrong);
+	}
 	fmt_money(buf, -1250);
 	CHECK(strcmp(buf, "-12.50") == 0, "fmt_money %s", buf);
 	fmt_money(buf, 5);

@@ -428,7 +428,7 @@ known(struct csvout *w, const char *p, size_t n)
 		else
 			w->first_empty = n == 0;
 		w->nf++;
-		memcpy(o, p, n);
+		copy_small(o, p, n);
 		w->len = (size_t)(o - w->buf) + n;
 		return;
 	}

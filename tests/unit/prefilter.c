@@ -90,6 +90,25 @@ test_fold_table(void)
 	free(all);
 }
 
+/* The n strings of v, sorted, joined by | into out. */
+static void
+sorted_join(const char **v, size_t n, char *out)
+{
+	for (size_t a = 0; a < n; a++)
+		for (size_t b = a + 1; b < n; b++)
+			if (strcmp(v[a], v[b]) > 0) {
+				const char *tmp = v[a];
+				v[a] = v[b];
+				v[b] = tmp;
+			}
+	out[0] = '\0';
+	for (size_t k = 0; k < n; k++) {
+		if (k)
+			strcat(out, "|");
+		strcat(out, v[k]);
+	}
+}
+
 static void
 test_literals(void)
 {
@@ -130,51 +149,26 @@ test_literals(void)
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		struct prefilter *pf = prefilter_new(t[i].pattern,
 		    strlen(t[i].pattern), true);
-		char got[512] = "", buf[128];
+		static char store[64][128];
+		const char *lits[64];
+		char got[512] = "", want[512], sorted[512] = "";
+		size_t n = 0;
 
 		if (pf != NULL) {
-			/* In order of the set, sorted for comparison. */
-			const char *lits[64];
-			size_t n = prefilter_count(pf);
-			static char store[64][128];
-
-			for (size_t k = 0; k < n && k < 64; k++)
-				lits[k] = prefilter_literal(pf, k, store[k], sizeof store[k]);
-			for (size_t a = 0; a < n; a++)
-				for (size_t b = a + 1; b < n; b++)
-					if (strcmp(lits[a], lits[b]) > 0) {
-						const char *tmp = lits[a];
-						lits[a] = lits[b];
-						lits[b] = tmp;
-					}
-			for (size_t k = 0; k < n; k++) {
-				if (k)
-					strcat(got, "|");
-				strcat(got, lits[k]);
-			}
-			(void)buf;
+			for (; n < prefilter_count(pf) && n < 64; n++)
+				lits[n] = prefilter_literal(pf, n, store[n],
+				    sizeof store[n]);
+			sorted_join(lits, n, got);
 		}
-		if (t[i].literals == NULL)
+		if (t[i].literals == NULL) {
 			CHECK(pf == NULL, "%s: want no prefilter, got %s", t[i].pattern, got);
-		else {
-			/* Sort the expected list the same way. */
-			char want[512], *parts[64], sorted[512] = "";
-			size_t n = 0;
+		} else {
+			/* The expected list, sorted the same way. */
+			n = 0;
 			strcpy(want, t[i].literals);
 			for (char *tok = strtok(want, "|"); tok; tok = strtok(NULL, "|"))
-				parts[n++] = tok;
-			for (size_t a = 0; a < n; a++)
-				for (size_t b = a + 1; b < n; b++)
-					if (strcmp(parts[a], parts[b]) > 0) {
-						char *tmp = parts[a];
-						parts[a] = parts[b];
-						parts[b] = tmp;
-					}
-			for (size_t k = 0; k < n; k++) {
-				if (k)
-					strcat(sorted, "|");
-				strcat(sorted, parts[k]);
-			}
+				lits[n++] = tok;
+			sorted_join(lits, n, sorted);
 			CHECK(pf != NULL && strcmp(got, sorted) == 0,
 			    "%s: want %s, got %s", t[i].pattern, sorted,
 			    pf ? got : "no prefilter");

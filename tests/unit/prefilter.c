@@ -218,7 +218,18 @@ respell(const char *s, char *out)
 		ready = 1;
 	}
 	for (const unsigned char *p = (const unsigned char *)s; *p; ) {
-		size_t len;
+		size_t len = *p < 0x80 ? 1 : *p >= 0xC2 && *p < 0xE0 ? 2
+		    : *p >= 0xE0 && *p < 0xF0 ? 3 : *p >= 0xF0 && *p < 0xF5 ? 4 : 0;
+
+		/* Invalid UTF-8 in the words (a lone lead byte before the
+		 * end): copied as it is. */
+		for (size_t k = 1; k < len; k++)
+			if ((p[k] & 0xC0) != 0x80)
+				len = 0;
+		if (len == 0) {
+			out[n++] = (char)*p++;
+			continue;
+		}
 		uint32_t c = dec(p, &len), f = fold_case(c);
 
 		p += len;

@@ -378,6 +378,8 @@ field(struct csvout *w, const char *p, size_t n)
 		if (need == 1) {
 			if (w->nf > 0)
 				o[-1] = (char)w->d.delim;
+			else
+				w->first_empty = false;
 			w->nf++;
 			o[0] = '"';
 			memcpy(o + 1, p, n);

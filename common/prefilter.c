@@ -280,16 +280,11 @@ skip_class(struct parse *ps)
 			}
 		} else if (c == '[' && ps->p < ps->end &&
 		    (*ps->p == ':' || *ps->p == '.' || *ps->p == '=')) {
-			unsigned char kind = *ps->p++;
-
-			while (ps->p + 1 < ps->end &&
-			    !(ps->p[0] == kind && ps->p[1] == ']'))
-				ps->p++;
-			if (ps->p + 1 >= ps->end) {
-				ps->bad = true;
-				return;
-			}
-			ps->p += 2;
+			/* A POSIX class, or a literal [ when PCRE2 finds no
+			 * terminator before a ] (fuzz: "[[:]xy|ab:]cd" is a class
+			 * of [ and :, then two branches): not read. */
+			ps->bad = true;
+			return;
 		}
 	}
 	ps->bad = true;		/* unterminated */

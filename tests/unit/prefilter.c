@@ -145,6 +145,9 @@ test_literals(void)
 		{ "[abc]+", NULL },
 		{ "αβγ", NULL },		/* Greek: outside the case table */
 		{ "\\x{41}bc", NULL },
+		{ "[[:]xy|ab:]c]ef", NULL },	/* fuzz: [: in a class is not read */
+		{ "[[:alpha:]]abc", NULL },
+		{ "[a[]bc", "bc" },		/* a [ alone in a class is a member */
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		struct prefilter *pf = prefilter_new(t[i].pattern,

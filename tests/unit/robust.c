@@ -302,6 +302,40 @@ test_quoting_positions(const char *tmp)
 	free(want);
 }
 
+/* fuzz csv: a row of one empty field (written ""), then a row of one field
+ * quoted on the fast path: the second row kept the first's "empty" mark
+ * and got "" appended, "a,b""" read back as a,b". */
+static void
+test_single_field_rows(const char *tmp)
+{
+	struct dialect d = { ',', false, false };
+	struct csvout *w = csvout_open(tmp, d, false, false);
+	char buf[64];
+	FILE *f;
+	size_t n;
+
+	csvout_field(w, "", 0);
+	csvout_endrow(w);
+	csvout_field(w, "a,b", 3);
+	csvout_endrow(w);
+	csvout_field(w, "", 0);
+	csvout_endrow(w);
+	csvout_field(w, "line\nbreak", 10);
+	csvout_endrow(w);
+	csvout_field(w, "", 0);
+	csvout_endrow(w);
+	csvout_known(w, "2026", 4);
+	csvout_endrow(w);
+	csvout_close(w);
+	f = fopen(tmp, "rb");
+	n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+	CHECK(strcmp(buf, "\"\"\n\"a,b\"\n\"\"\n\"line\nbreak\"\n\"\"\n2026\n") == 0,
+	    "single-field rows after an empty one: [%s]", buf);
+}
+
 int
 main(void)
 {
@@ -321,6 +355,7 @@ main(void)
 	test_count_edges();
 	test_excel_guard_delim(path);
 	test_quoting_positions(path);
+	test_single_field_rows(path);
 	test_tsv_escaped_cr(path);
 	test_months_before_year_one();
 	test_fmt_date_range();

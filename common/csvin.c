@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "csvin.h"
 #include "util.h"
 
@@ -131,16 +132,6 @@ count_lf(struct csvin *r, const char *p, size_t n)
 	}
 }
 
-/* Whether any of the eight bytes of v is a line feed. */
-static inline bool
-has_lf(uint64_t v)
-{
-	const uint64_t ones = 0x0101010101010101ULL;
-	uint64_t x = v ^ (ones * '\n');
-
-	return ((x - ones) & ~x & (ones << 7)) != 0;
-}
-
 static void
 on_field(void *s, size_t len, void *data)
 {
@@ -153,27 +144,11 @@ on_field(void *s, size_t len, void *data)
 	if (r->alen + len + 1 > r->acap)
 		arena_reserve(r, len + 1);
 	d = r->arena + r->alen;
-	/* Most fields are short: copied in two overlapping words (no call),
-	 * which also tell whether a line feed is inside (then counted). */
-	if (len >= 8 && len <= 16) {
-		uint64_t a, b;
-
-		memcpy(&a, p, 8);
-		memcpy(&b, p + len - 8, 8);
-		memcpy(d, &a, 8);
-		memcpy(d + len - 8, &b, 8);
-		if (has_lf(a) || has_lf(b))
-			count_lf(r, p, len);
-	} else if (len < 8) {
-		for (size_t i = 0; i < len; i++) {
-			d[i] = p[i];
-			r->lines += p[i] == '\n';
-		}
-	} else {
-		memcpy(d, p, len);
-		count_lf(r, p, len);
-	}
+	/* Most fields are short and hold no line feed: no call for them. */
+	bytes_copy(d, p, len);
 	d[len] = '\0';
+	if (bytes_may_have(p, len, '\n'))
+		count_lf(r, p, len);
 	push_field(r, r->alen, len);
 	r->alen += len + 1;
 }

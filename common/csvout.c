@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "csvout.h"
 #include "util.h"
 
@@ -252,15 +253,12 @@ tsv_field(struct csvout *w, const char *p, size_t n)
 	put(w, p + run, n - run);
 }
 
-/* Whether a field holds the delimiter, a quote, CR or LF: eight bytes at a
- * time (a word has a zero byte iff (v - 0x01..) & ~v & 0x80.. is not 0). */
+/* Whether a field holds the delimiter, a quote, CR or LF: a table for short
+ * fields, then sixteen or eight bytes at a time. */
 static bool
 has_special(const struct csvout *w, const char *p, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101ULL, highs = ones << 7;
-	const uint64_t d = ones * (unsigned char)w->d.delim, q = ones * '"';
-	const uint64_t lf = ones * '\n', cr = ones * '\r';
-	uint64_t v, x = 0;
+	uint64_t v;
 
 	if (n < 8) {
 		unsigned any = 0;
@@ -290,11 +288,8 @@ has_special(const struct csvout *w, const char *p, size_t n)
 	/* Whole words, then the last eight bytes (overlapping). */
 	for (size_t i = 0;; i += 8) {
 		memcpy(&v, i + 8 <= n ? p + i : p + n - 8, 8);
-		x |= ((v ^ d) - ones) & ~(v ^ d);
-		x |= ((v ^ q) - ones) & ~(v ^ q);
-		x |= ((v ^ lf) - ones) & ~(v ^ lf);
-		x |= ((v ^ cr) - ones) & ~(v ^ cr);
-		if (x & highs)
+		if (bytes_has(v, (unsigned char)w->d.delim) || bytes_has(v, '"') ||
+		    bytes_has(v, '\n') || bytes_has(v, '\r'))
 			return true;
 		if (i + 8 >= n)
 			return false;
@@ -326,31 +321,6 @@ csv_field(struct csvout *w, const char *p, size_t n, bool guard)
 	putc1(w, '"');
 }
 
-/* Copy n bytes to d: small ones without a call. */
-static inline void
-copy_small(char *d, const char *p, size_t n)
-{
-	uint64_t a, b;
-	uint32_t x, y;
-
-	if (n >= 8 && n <= 16) {
-		memcpy(&a, p, 8);
-		memcpy(&b, p + n - 8, 8);
-		memcpy(d, &a, 8);
-		memcpy(d + n - 8, &b, 8);
-	} else if (n >= 4 && n < 8) {
-		memcpy(&x, p, 4);
-		memcpy(&y, p + n - 4, 4);
-		memcpy(d, &x, 4);
-		memcpy(d + n - 4, &y, 4);
-	} else if (n > 16)
-		memcpy(d, p, n);
-	else
-		for (size_t i = 0; i < n; i++)
-			d[i] = p[i];
-}
-
-
 /* One field: what csvout_field() does, inlined into the loops. */
 static inline void
 field(struct csvout *w, const char *p, size_t n)
@@ -364,7 +334,7 @@ field(struct csvout *w, const char *p, size_t n)
 		    : memchr(p, '"', n) == NULL ? 1 : 2;
 
 		if (need == 0) {
-			copy_small(o, p, n);
+			bytes_copy(o, p, n);
 			if (w->nf > 0)
 				o[-1] = (char)w->d.delim;
 			else
@@ -430,7 +400,7 @@ known(struct csvout *w, const char *p, size_t n)
 		else
 			w->first_empty = n == 0;
 		w->nf++;
-		copy_small(o, p, n);
+		bytes_copy(o, p, n);
 		w->len = (size_t)(o - w->buf) + n;
 		return;
 	}

@@ -168,4 +168,3 @@ stream_close(struct stream *s)
 	s->header.f = NULL;
 	s->header.nf = 0;
 }
-

@@ -11,7 +11,7 @@ shift 2
 mkdir -p "$case_dir"
 printf '%s\n' "$cmd" >"$case_dir/cmd"
 for f in "$@"; do cp "$f" "$case_dir/"; done
-DATA=$(cd "$top/../shared/data" && pwd) SAMPLES=$top/samples TOP=$top \
+DATA=$top/tests/data SAMPLES=$top/samples TOP=$top \
 PATH=$top/bin:$top/build/tools:$PATH TZ=UTC LC_ALL=C.UTF-8
 export DATA SAMPLES PATH TZ LC_ALL TOP
 scratch=$(mktemp -d)

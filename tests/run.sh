@@ -5,7 +5,7 @@
 # A CLI test is a folder tests/cli/PROG/CASE/ holding:
 #   cmd     shell commands, run with sh in a scratch copy of the folder, with
 #           bin/ first in PATH, TZ=UTC, LC_ALL=C.UTF-8; $DATA is
-#           ../shared/data, $SAMPLES is samples/ and $TOP the checkout
+#           tests/data, $SAMPLES is samples/ and $TOP the checkout
 #           (absolute paths)
 #   out     the exact expected standard output
 #   err     the exact expected standard error (absent: it must be empty)
@@ -24,7 +24,7 @@
 # mode only (counted as skipped).
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
-DATA=${DATA:-$(cd "$top/../shared/data" 2>/dev/null && pwd)}
+DATA=$top/tests/data
 SAMPLES=$top/samples
 PATH=$top/bin:$top/build/tools:$PATH
 TZ=UTC

@@ -37,7 +37,9 @@ arena_alloc(struct arena *a, size_t n)
 		if (a->next == 0)
 			a->next = HUGE_PAGE;
 		size_t sz = n > a->next ? n : a->next;
-		a->p = huge_alloc(sz > HUGE_PAGE ? sz : HUGE_PAGE);
+		/* Small first blocks (next set below HUGE_PAGE: a map of a
+		 * few keys) are plain memory; large ones huge pages. */
+		a->p = huge_alloc(sz);
 		a->left = sz;
 		a->blocks = xrealloc(a->blocks, (a->nblocks + 1) * sizeof *a->blocks);
 		a->blocks[a->nblocks++] = a->p;

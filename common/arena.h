@@ -12,7 +12,8 @@
 struct arena {
 	char *p;
 	size_t left;
-	size_t next;		/* size of the next block (0: 2 MiB) */
+	size_t next;		/* size of the next block (0: 2 MiB); it
+				 * doubles up to 64 MiB */
 	void **blocks;		/* every block, for arena_free */
 	size_t nblocks;
 };

@@ -6,9 +6,11 @@
  * derives the answer from the offsets before and after a change, so that a
  * skipped wall time moves forward by the gap and a repeated one is the first.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -113,25 +115,81 @@ reset_caches(void)
 	memset(local_cache, 0, sizeof local_cache);
 }
 
+/* A POSIX TZ rule such as "EET-2EEST,M3.5.0/3,M10.5.0/4" or "UTC0": a
+ * name of three or more letters (or <...>), an offset, then optionally a
+ * daylight-saving name, offset and rules.  Loose in the rules, strict
+ * enough that a misspelt zone name ("Europe/Vilnus") is not one. */
+static bool
+posix_tz(const char *s)
+{
+	for (int part = 0; part < 2; part++) {
+		size_t n = 0;
+		if (*s == '<') {
+			const char *e = strchr(s, '>');
+			if (e == NULL || e - s < 4)
+				return false;
+			s = e + 1;
+		} else {
+			while ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z'))
+				s++, n++;
+			if (n < 3)
+				return part == 1 && n == 0 && *s == '\0';
+		}
+		if (*s == '+' || *s == '-')
+			s++;
+		if (*s < '0' || *s > '9') {
+			if (part == 0)
+				return false;	/* the standard offset is required */
+		} else
+			while ((*s >= '0' && *s <= '9') || *s == ':')
+				s++;
+		if (*s == '\0')
+			return true;
+		if (*s == ',')
+			return part == 1 && strspn(s, ",.0123456789/:+-MJ") == strlen(s);
+	}
+	return false;
+}
+
+bool
+zone_known(const char *zone)
+{
+	const char *name = zone[0] == ':' ? zone + 1 : zone;
+	const char *dir = getenv("TZDIR");
+	char path[4096], magic[4];
+	struct stat st;
+
+	if (name[0] == '\0')
+		return false;
+	if (strcmp(name, "UTC") == 0)
+		return true;
+	if (name[0] == '/')
+		snprintf(path, sizeof path, "%s", name);
+	else if (strstr(name, "..") != NULL)
+		return false;
+	else
+		snprintf(path, sizeof path, "%s/%s", dir ? dir : "/usr/share/zoneinfo",
+		    name);
+	/* A zone is a regular file of the tz database ("TZif").  Opened
+	 * without blocking: a FIFO must not hang the run. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0) {
+		bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    read(fd, magic, 4) == 4 && memcmp(magic, "TZif", 4) == 0;
+		close(fd);
+		if (ok)
+			return true;
+	}
+	return name == zone && name[0] != '/' && posix_tz(name);
+}
+
 int
 dt_init(const char *zone, const char *fmt)
 {
 	if (zone != NULL) {
 		/* glibc falls back to UTC for an unknown name: check it. */
-		const char *name = zone[0] == ':' ? zone + 1 : zone;
-		const char *dir = getenv("TZDIR");
-		char path[4096];
-
-		if (name[0] == '\0' || strstr(name, "..") != NULL)
+		if (!zone_known(zone))
 			return -1;
-		if (strcmp(name, "UTC") != 0) {
-			snprintf(path, sizeof path, "%s/%s",
-			    dir ? dir : "/usr/share/zoneinfo", name);
-			if (name[0] == '/')
-				snprintf(path, sizeof path, "%s", name);
-			if (access(path, R_OK) != 0)
-				return -1;
-		}
 		if (setenv("TZ", zone, 1) != 0)
 			return -1;
 	}
@@ -148,6 +206,12 @@ dt_init(const char *zone, const char *fmt)
 				break;
 		}
 	return 0;
+}
+
+const char *
+dt_date_format(void)
+{
+	return date_format;
 }
 
 void
@@ -222,24 +286,40 @@ digits(const char *p, int n)
 	return v;
 }
 
-/* YYYY-MM-DD at p (n bytes available); returns bytes used or -1. */
+/* A date read from input: 0, -1 not a date, DATE_BAD_YEAR. */
+static int
+input_date(int y, int m, int d, day_t *out)
+{
+	if (!date_valid(y, m, d))
+		return -1;
+	if (y < YEAR_MIN || y > YEAR_MAX)
+		return DATE_BAD_YEAR;
+	*out = days_from_civil(y, m, d);
+	return 0;
+}
+
+/* YYYY-MM-DD at p (n bytes available): 10 (the bytes used), -1, or
+ * DATE_BAD_YEAR. */
 static int
 iso_date(const char *p, size_t n, day_t *out)
 {
 	if (n < 10 || p[4] != '-' || p[7] != '-')
 		return -1;
 	int y = digits(p, 4), m = digits(p + 5, 2), d = digits(p + 8, 2);
-	if (y < 0 || m < 0 || d < 0 || !date_valid(y, m, d))
+	if (y < 0 || m < 0 || d < 0)
 		return -1;
-	*out = days_from_civil(y, m, d);
-	return 10;
+	int rc = input_date(y, m, d, out);
+	return rc == 0 ? 10 : rc;
 }
 
 int
 parse_iso_date(struct str s, day_t *out)
 {
 	s = str_trim(s);
-	return s.n == 10 && iso_date(s.p, s.n, out) == 10 ? 0 : -1;
+	if (s.n != 10)
+		return -1;
+	int rc = iso_date(s.p, s.n, out);
+	return rc == 10 ? 0 : rc;
 }
 
 /* Seconds east of UTC from "Z", "+HH:MM", "+HHMM", "+HH". */
@@ -304,8 +384,9 @@ iso_timestamp(struct str s, tstamp *out, bool *has_time)
 	int secs = 0, off = 0;
 	bool zone = false;
 
-	if (iso_date(s.p, s.n, &d) != 10)
-		return -1;
+	int rc = iso_date(s.p, s.n, &d);
+	if (rc != 10)
+		return rc;
 	if (s.n > 10) {
 		if ((s.p[10] != ' ' && s.p[10] != 'T' && s.p[10] != 't') ||
 		    time_part(s.p + 11, s.n - 11, &secs, &zone, &off) != 0)
@@ -339,9 +420,9 @@ fmt_value(struct str s, day_t *d, int *secs, bool *timed, bool *zone, int *off)
 	if (end == NULL)
 		return -1;
 	int y = tm.tm_year + 1900, m = tm.tm_mon + 1;
-	if (!date_valid(y, m, tm.tm_mday))
-		return -1;
-	*d = days_from_civil(y, m, tm.tm_mday);
+	int rc = input_date(y, m, tm.tm_mday, d);
+	if (rc != 0)
+		return rc;
 	*secs = 0;
 	*zone = false;
 	*timed = false;
@@ -360,34 +441,57 @@ fmt_value(struct str s, day_t *d, int *secs, bool *timed, bool *zone, int *off)
 	return time_part(end + 1, strlen(end + 1), secs, zone, off);
 }
 
+/* The worse of two failures: a bad year says more than "not a date". */
+static int
+worse(int a, int b)
+{
+	return a == DATE_BAD_YEAR || b == DATE_BAD_YEAR ? DATE_BAD_YEAR : -1;
+}
+
 int
 parse_date(struct str s, day_t *out)
 {
+	int rc = -1;
+
 	s = str_trim(s);
 	if (date_format != NULL) {
 		int secs, off;
 		bool timed, zone;
-		if (fmt_value(s, out, &secs, &timed, &zone, &off) == 0 && !timed)
+		/* A timestamp in FMT: its date part, as written. */
+		if ((rc = fmt_value(s, out, &secs, &timed, &zone, &off)) == 0)
 			return 0;
 	}
-	return s.n == 10 && iso_date(s.p, s.n, out) == 10 ? 0 : -1;
+	if (s.n == 10) {
+		int r = iso_date(s.p, s.n, out);
+		return r == 10 ? 0 : worse(rc, r);
+	}
+	/* An ISO timestamp (2026-01-05 10:00, 2026-01-05T10:00:00Z): its
+	 * date part, as written; the rest must be a time. */
+	tstamp t;
+	int r = iso_timestamp(s, &t, NULL);
+	if (r == 0 && iso_date(s.p, s.n, out) == 10)
+		return 0;
+	return worse(rc, r);
 }
 
 int
 parse_timestamp(struct str s, tstamp *out, bool *has_time)
 {
+	int rc = -1;
+
 	s = str_trim(s);
 	if (date_format != NULL) {
 		day_t d;
 		int secs, off;
 		bool timed, zone;
-		if (fmt_value(s, &d, &secs, &timed, &zone, &off) == 0) {
+		if ((rc = fmt_value(s, &d, &secs, &timed, &zone, &off)) == 0) {
 			if (has_time)
 				*has_time = timed;
 			return finish(d, secs, zone, off, out);
 		}
 	}
-	return iso_timestamp(s, out, has_time);
+	int r = iso_timestamp(s, out, has_time);
+	return r == 0 ? 0 : worse(rc, r);
 }
 
 int

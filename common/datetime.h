@@ -19,6 +19,11 @@ typedef int32_t day_t;
 typedef int64_t tstamp;
 
 #define DATE_LEN 10		/* YYYY-MM-DD */
+/* Dates read from input lie in these years (common.md): a two-digit year
+ * read with %Y (0026) is not a date.  Computed dates may lie outside. */
+#define YEAR_MIN 1900
+#define YEAR_MAX 2199
+#define DATE_BAD_YEAR (-2)	/* a parse_* result: a year out of range */
 #define RFC3339_LEN 25		/* YYYY-MM-DDTHH:MM:SS+HH:MM */
 
 bool date_valid(int y, int m, int d);
@@ -32,12 +37,21 @@ day_t date_add_months(day_t d, int months);
 /* Set the zone (NULL: TZ or the system zone) and the input date format
  * (NULL: ISO only).  Returns -1 if the zone is not known. */
 int dt_init(const char *zone, const char *date_format);
+/* Is ZONE a zone: a file of the tz database (an IANA name such as
+ * Europe/Vilnius, or a path to such a file; a FIFO or a directory is
+ * not), or a POSIX TZ rule ("UTC0", "EET-2EEST,M3.5.0/3,M10.5.0/4")? */
+bool zone_known(const char *zone);
+/* The --date-format in use, or NULL. */
+const char *dt_date_format(void);
 
-/* A date: FMT of --date-format first, then ISO YYYY-MM-DD.  Trims. 0 or -1. */
+/* The parsers trim, and return 0, -1 (not a date or timestamp), or
+ * DATE_BAD_YEAR (a date whose year is outside YEAR_MIN..YEAR_MAX). */
+/* A date: FMT of --date-format first, then ISO YYYY-MM-DD.  A timestamp
+ * (in FMT, or ISO) is its date part, as written; its time must be valid. */
 int parse_date(struct str s, day_t *out);
 /* An ISO date only (option values). */
 int parse_iso_date(struct str s, day_t *out);
-/* A timestamp (date alone = 00:00 local; optional Z / +HH:MM).  0 or -1.
+/* A timestamp (date alone = 00:00 local; optional Z / +HH:MM).
  * *has_time, when not NULL, tells whether a time of day was given. */
 int parse_timestamp(struct str s, tstamp *out, bool *has_time);
 /* ISO timestamp or date only (option values: --as-of). */

@@ -1,19 +1,101 @@
 /* opts.c — the common options, rejected rows, output and exit status. */
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
+#include "field.h"
 #include "opts.h"
 #include "util.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+static const struct prog_info *prog;
+
+/* Further outputs of the run (a ledger), for the same-file check. */
+struct output { const char *option, *path; };
+static struct output outputs[8];
+static int noutputs;
+
+void
+prog_start(const struct prog_info *info, struct common *c)
+{
+	prog = info;
+	progname = info->name;
+	common_init(c);
+}
 
 void
 common_init(struct common *c)
 {
 	memset(c, 0, sizeof *c);
 	c->dialect.delim = ',';
+	c->dialect.sniff = true;	/* the stream's header tells, unless -d/-t */
+	noutputs = 0;
 	guard_std_fds();
+}
+
+void
+common_output(struct common *c, const char *option, const char *path)
+{
+	(void)c;
+	if (noutputs < (int)(sizeof outputs / sizeof outputs[0]))
+		outputs[noutputs++] = (struct output){ option, path };
+}
+
+/* Do paths A and B name one file (the same name, or one that exists under
+ * both, or the same name in one directory)? */
+static bool
+same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char da[PATH_MAX], db[PATH_MAX];
+
+	if (strcmp(a, b) == 0)
+		return true;
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
+	const char *na = ba ? ba + 1 : a, *nb = bb ? bb + 1 : b;
+	if (strcmp(na, nb) != 0)
+		return false;
+	snprintf(da, sizeof da, "%.*s", ba ? (int)(ba - a + 1) : 1, ba ? a : ".");
+	snprintf(db, sizeof db, "%.*s", bb ? (int)(bb - b + 1) : 1, bb ? b : ".");
+	return stat(da, &sa) == 0 && stat(db, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* -o, --rejects and the program's further outputs name different files. */
+static int
+check_outputs(struct common *c)
+{
+	const char *opt[10], *path[10];
+	int n = 0;
+
+	if (c->output != NULL && strcmp(c->output, "-") != 0)
+		opt[n] = "-o", path[n++] = c->output;
+	if (c->rejects_path != NULL)
+		opt[n] = "--rejects", path[n++] = c->rejects_path;
+	for (int i = 0; i < noutputs; i++)
+		opt[n] = outputs[i].option, path[n++] = outputs[i].path;
+	for (int i = 0; i < n; i++) {
+		if (path[i][0] == '\0') {
+			warnmsg("%s: an empty file name", opt[i]);
+			return -1;
+		}
+		for (int j = 0; j < i; j++)
+			if (same_file(path[i], path[j])) {
+				warnmsg("%s and %s name one file, '%s': one would "
+				    "replace the other", opt[j], opt[i], path[i]);
+				return -1;
+			}
+	}
+	return 0;
 }
 
 int
@@ -26,17 +108,38 @@ common_option(struct common *c, int ch, const char *arg)
 	case 'o':
 		c->output = arg;
 		return 1;
+	case 'h':
+		help();
 	case 'd':
 		if ((d = dialect_delim(arg)) == -1) {
-			warnmsg("-d: a single byte is expected, not '%s'", arg);
+			warnmsg("-d: a single byte other than a quote or a line "
+			    "break is expected (or '\\t'), not '%s'", arg);
 			return -1;
 		}
 		c->dialect.delim = (char)d;
 		c->dialect.tsv = false;
+		c->dialect.sniff = false;
+		c->delim_given = true;
 		return 1;
 	case 't':
 		c->dialect.tsv = true;
 		c->dialect.delim = '\t';
+		c->dialect.sniff = false;
+		c->tsv_given = true;
+		return 1;
+	case 'q':
+		c->quiet = true;
+		return 1;
+	case OPT_NA:
+		c->na = arg;
+		return 1;
+	case OPT_ENCODING:
+		if (arg[0] == '\0') {
+			warnmsg("--encoding: an encoding name such as cp1251, "
+			    "cp1257 or latin1 is expected");
+			return -1;
+		}
+		c->encoding = arg;
 		return 1;
 	case OPT_MAP:
 		if ((eq = strchr(arg, '=')) == NULL || eq == arg || eq[1] == '\0') {
@@ -82,13 +185,33 @@ common_option(struct common *c, int ch, const char *arg)
 int
 common_finish(struct common *c)
 {
-	if (dt_init(c->tz, c->date_format) == -1) {
-		warnmsg("--tz: unknown time zone '%s'", c->tz);
+	const char *env = getenv("TZ");
+
+	if (c->delim_given && c->tsv_given) {
+		warnmsg("-d and -t: one or the other (-t is tab-separated values "
+		    "with escapes; -d '\\t' is CSV with tabs)");
 		return -1;
 	}
+	c->dialect_given = c->delim_given || c->tsv_given;
+	/* A typo in a crontab's TZ must not silently mean UTC. */
+	if (c->tz == NULL && env != NULL && env[0] != '\0' && !zone_known(env)) {
+		warnmsg("TZ: unknown time zone '%s' (expected a name such as "
+		    "Europe/Vilnius; see /usr/share/zoneinfo)", env);
+		return -1;
+	}
+	if (dt_init(c->tz, c->date_format) == -1) {
+		warnmsg("--tz: unknown time zone '%s' (expected a name such as "
+		    "Europe/Vilnius; see /usr/share/zoneinfo)", c->tz);
+		return -1;
+	}
+	quiet = c->quiet;
+	field_set_na(c->na);
+	field_set_encoding_given(c->encoding != NULL);
+	if (check_outputs(c) == -1)
+		return -1;
 	if (c->as_of_arg != NULL) {
 		if (parse_iso_timestamp(str_of(c->as_of_arg), &c->as_of,
-		    &c->as_of_has_time) == -1) {
+		    &c->as_of_has_time) != 0) {
 			warnmsg("--as-of: YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS] "
 			    "expected, not '%s'", c->as_of_arg);
 			return -1;
@@ -119,13 +242,82 @@ usage_error(const char *synopsis)
 }
 
 void
+usage(void)
+{
+	fprintf(stderr, "usage: %s%s%s %s\n", prog->name, prog->cmd ? " " : "",
+	    prog->cmd ? prog->cmd : "", prog->synopsis);
+	fprintf(stderr, "Try '%s%s%s --help' for more.\n", prog->name,
+	    prog->cmd ? " " : "", prog->cmd ? prog->cmd : "");
+	exit(EXIT_FATAL);
+}
+
+static const struct opt_help common_help[] = {
+	{ "-o, --output FILE", "write to FILE (replaced atomically), not standard output" },
+	{ "-d, --delimiter C", "the delimiter of the input and output (default: the header's , ; or tab)" },
+	{ "-t, --tsv", "tab-separated values, with \\t \\n \\r \\\\ escapes" },
+	{ "-q, --quiet", "no warnings (rejected rows and errors are still reported)" },
+	{ "--map NAME=COLUMN", "read the column NAME from the input column COLUMN" },
+	{ "--na LIST", "values that mean unknown, besides - (e.g. 'n/a,NULL,?')" },
+	{ "--encoding NAME", "convert the input from NAME (cp1251, cp1257, latin1...) to UTF-8" },
+	{ "--rejects FILE", "write the rejected rows to FILE, with _file,_line,_error" },
+	{ "--strict", "the first rejected row is fatal" },
+	{ "--as-of WHEN", "\"now\": YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS] (default: the clock)" },
+	{ "--tz ZONE", "the zone of wall times, e.g. Europe/Vilnius (default: TZ)" },
+	{ "--date-format FMT", "the form of input dates, strptime(3): %d.%m.%Y, %m/%d/%Y" },
+	{ "--excel-safe", "prefix formula-like fields with ' for spreadsheets" },
+	{ "--crlf", "CRLF line ends" },
+	{ "-h, --help", "this help" },
+	{ "-V, --version", "the version" },
+	{ NULL, NULL }
+};
+
+static void
+help_lines(const struct opt_help *o)
+{
+	for (; o != NULL && o->opt != NULL; o++) {
+		bool dash2 = o->opt[0] == '-' && o->opt[1] == '-';
+		int w = printf("  %s%s", dash2 ? "    " : "", o->opt);
+		printf("%*s%s\n", w < 26 ? 26 - w : 1, "", o->help);
+	}
+}
+
+/* Standard output could not be written: say why, exit 2. */
+static noreturn void
+stdout_failed(void)
+{
+	warnmsg("write error: standard output: %s", strerror(errno ? errno : EIO));
+	exit(EXIT_FATAL);
+}
+
+void
+help(void)
+{
+	if (prog == NULL)		/* a program not yet on prog_start() */
+		exit(EXIT_OK);
+	const char *cmd = prog->cmd ? prog->cmd : "";
+
+	printf("usage: %s%s%s %s\n\n", prog->name, *cmd ? " " : "", cmd,
+	    prog->synopsis);
+	if (prog->summary != NULL)
+		printf("%s\n\n", prog->summary);
+	printf("Options:\n");
+	help_lines(prog->opts);
+	printf("Common options:\n");
+	help_lines(common_help);
+	printf("\nSee %s(1).\n", prog->name);
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		stdout_failed();
+	exit(EXIT_OK);
+}
+
+void
 print_version(void)
 {
 	printf("%s (aftersales) %s\n", progname, VERSION);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		warnmsg("write error");
-		exit(EXIT_FATAL);
-	}
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		stdout_failed();
 	exit(EXIT_OK);
 }
 
@@ -153,43 +345,33 @@ app_open_output(struct app *a)
 		open_rejects(a);
 }
 
-/* Quote VALUE for a one-line message: line breaks shown as \n, \r. */
-static void
-put_value(char *buf, size_t cap, const struct str *v)
-{
-	size_t j = 0;
-
-	for (size_t i = 0; i < v->n && j + 3 < cap; i++) {
-		char c = v->p[i];
-		if (c == '\n' || c == '\r') {
-			buf[j++] = '\\';
-			buf[j++] = c == '\n' ? 'n' : 'r';
-		} else if (c == '\0')
-			buf[j++] = '?';
-		else
-			buf[j++] = c;
-	}
-	buf[j] = '\0';
-}
-
 void
 app_reject(struct app *a, const struct stream *s, const struct record *r,
     const char *column, const char *why, const struct str *value)
 {
-	char val[512], msg[1024], line[32];
+	char val[512], msg[1024];
 
 	(void)s;
 	if (value != NULL) {
-		put_value(val, sizeof val, value);
+		str_msg(val, sizeof val, *value);
 		snprintf(msg, sizeof msg, "%s%s%s '%s'", column ? column : "",
 		    column ? ": " : "", why, val);
 	} else
 		snprintf(msg, sizeof msg, "%s%s%s", column ? column : "",
 		    column ? ": " : "", why);
+	app_reject_msg(a, r, msg);
+}
+
+void
+app_reject_msg(struct app *a, const struct record *r, const char *msg)
+{
+	char line[32];
+
 	a->rejected++;
 	if (a->opt.strict)
 		fatal("%s:%ld: %s", r->file, r->line, msg);
-	warnmsg("%s:%ld: %s", r->file, r->line, msg);
+	if (a->rejected <= REJECTS_SHOWN)
+		warnmsg("%s:%ld: %s", r->file, r->line, msg);
 	if (a->opt.rejects_path == NULL)
 		return;
 	if (!a->rej_header_done)
@@ -217,10 +399,17 @@ app_table_reject(struct app *a, const char *file, long line, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	app_table_msg(a, file, line, msg);
+}
+
+void
+app_table_msg(struct app *a, const char *file, long line, const char *msg)
+{
 	a->rejected++;
 	if (a->opt.strict)
 		fatal("%s:%ld: %s", file, line, msg);
-	warnmsg("%s:%ld: %s", file, line, msg);
+	if (a->rejected <= REJECTS_SHOWN)
+		warnmsg("%s:%ld: %s", file, line, msg);
 }
 
 #define FIELDS_WHY "%zu fields where the header has %zu"
@@ -267,5 +456,9 @@ app_finish(struct app *a, int alert)
 	if (a->rejects != NULL)
 		csvout_close(a->rejects);
 	a->rejects = NULL;
+	if (a->rejected > 0)
+		warnmsg("%ld row%s rejected%s", a->rejected,
+		    a->rejected == 1 ? "" : "s", a->rejected > REJECTS_SHOWN ?
+		    " (the first " STR(REJECTS_SHOWN) " shown)" : "");
 	return exit_status(a->rejected, alert);
 }

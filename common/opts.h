@@ -17,6 +17,8 @@
 
 enum {
 	OPT_MAP = CHAR_MAX + 1,
+	OPT_NA,
+	OPT_ENCODING,
 	OPT_REJECTS,
 	OPT_STRICT,
 	OPT_AS_OF,
@@ -27,14 +29,17 @@ enum {
 	OPT_PROGRAM		/* first long-only option of a program */
 };
 
-#define COMMON_SHORTOPTS "hVo:d:t"
+#define COMMON_SHORTOPTS "hVo:d:tq"
 #define COMMON_LONGOPTS \
 	{ "help",        no_argument,       NULL, 'h' }, \
 	{ "version",     no_argument,       NULL, 'V' }, \
 	{ "output",      required_argument, NULL, 'o' }, \
 	{ "delimiter",   required_argument, NULL, 'd' }, \
 	{ "tsv",         no_argument,       NULL, 't' }, \
+	{ "quiet",       no_argument,       NULL, 'q' }, \
 	{ "map",         required_argument, NULL, OPT_MAP }, \
+	{ "na",          required_argument, NULL, OPT_NA }, \
+	{ "encoding",    required_argument, NULL, OPT_ENCODING }, \
 	{ "rejects",     required_argument, NULL, OPT_REJECTS }, \
 	{ "strict",      no_argument,       NULL, OPT_STRICT }, \
 	{ "as-of",       required_argument, NULL, OPT_AS_OF }, \
@@ -44,15 +49,36 @@ enum {
 	{ "crlf",        no_argument,       NULL, OPT_CRLF }
 
 #define COMMON_USAGE \
-	"[-t | -d C] [-o FILE] [--map NAME=COLUMN] [--rejects FILE] [--strict]\n" \
-	"       [--as-of WHEN] [--tz ZONE] [--date-format FMT] [--excel-safe] [--crlf]"
+	"[-t | -d C] [-o FILE] [-q] [--map NAME=COLUMN] [--na LIST]\n" \
+	"       [--encoding NAME] [--rejects FILE] [--strict] [--as-of WHEN]\n" \
+	"       [--tz ZONE] [--date-format FMT] [--excel-safe] [--crlf]"
+
+/* What -h prints, and what usage() and messages name: one per program
+ * (per subcommand of duty-roster). */
+struct opt_help {
+	const char *opt;	/* "-s, --schedule FILE" */
+	const char *help;	/* "the maintenance schedule (required)" */
+};
+
+struct prog_info {
+	const char *name;	/* "svc-remind": messages, the manual page */
+	const char *cmd;	/* a subcommand ("plan"), or NULL */
+	const char *synopsis;	/* after "usage: NAME [CMD] ", lines joined
+				 * by "\n       " as in the manual */
+	const char *summary;	/* one line: what it does */
+	const struct opt_help *opts;	/* its own options, {NULL} ends */
+};
 
 #define VERSION "0.1.0"
 
 struct common {
 	const char *output;		/* -o, NULL = stdout */
 	struct dialect dialect;		/* of the stream and the output */
-	bool crlf, excel_safe, strict;
+	bool dialect_given;		/* -d or -t: else the header's */
+	bool delim_given, tsv_given;
+	bool crlf, excel_safe, strict, quiet;
+	const char *na;			/* --na LIST, or NULL */
+	const char *encoding;		/* --encoding NAME, or NULL */
 	const char *rejects_path;
 	struct colmap *map;
 	size_t nmap;
@@ -72,22 +98,47 @@ struct app {
 	bool rej_header_done;
 };
 
+/* Rows reported get a stderr line up to this many; the total comes at
+ * the end ("PROG: 6031 rows rejected (the first 100 shown)"). */
+#define REJECTS_SHOWN 100
+
+/* Start a program: its name and help (kept for usage() and help()), the
+ * common options at their defaults, descriptors 0-2 guarded. */
+void prog_start(const struct prog_info *info, struct common *c);
 void common_init(struct common *c);
 /* Handle a common option: 1 handled, 0 not a common option, -1 bad value
- * (a message was printed; the caller prints usage and exits 2). */
+ * (a message was printed; the caller prints usage and exits 2).  -h and
+ * -V are handled here: help() and version() exit. */
 int common_option(struct common *c, int ch, const char *arg);
-/* After getopt: zone, date format, --as-of (default: now). -1 on error. */
+/* Another file the run writes (a ledger): OPTION names it in messages.
+ * Call before common_finish, which refuses two outputs naming one file. */
+void common_output(struct common *c, const char *option, const char *path);
+/* After getopt: zone, date format, --as-of (default: now), --na, the
+ * outputs.  -1 on error (a message was printed). */
 int common_finish(struct common *c);
 /* Free what the options allocated (the --map list), at the end of a run. */
 void common_free(struct common *c);
 
-/* Print "usage: PROG SYNOPSIS" to stderr and exit 2. */
+/* "usage: PROG SYNOPSIS" of prog_start's info on stderr, exit 2. */
+noreturn void usage(void);
+/* The same with another synopsis (kept while programs move to usage()). */
 noreturn void usage_error(const char *synopsis);
-/* -V output on stdout and exit 0. */
+/* -h: the usage, the summary, one line per option (the program's, then
+ * the common ones) and "See PROG(1).", on stdout; exit 0, or 2 when it
+ * cannot be written. */
+noreturn void help(void);
+/* -V output on stdout and exit 0 (2 when it cannot be written). */
 noreturn void print_version(void);
 
 /* Open the output writer (with -o: temporary file until app_finish). */
 void app_open_output(struct app *a);
+/* A rejected row of the stream: "PROG: FILE:LINE: MSG" on stderr (the
+ * first REJECTS_SHOWN), the row in --rejects, fatal with --strict.  The
+ * programs report through field.h; these are its back end. */
+void app_reject_msg(struct app *a, const struct record *r, const char *msg);
+/* An invalid row of a data table: the stderr line only. */
+void app_table_msg(struct app *a, const char *file, long line,
+    const char *msg);
 /* Rejected row: stderr "PROG: FILE:LINE: COLUMN: WHY 'VALUE'" (COLUMN may be
  * NULL; VALUE NULL omits the quoted value), --rejects row, --strict. */
 void app_reject(struct app *a, const struct stream *s, const struct record *r,
@@ -104,7 +155,10 @@ bool app_table_fields_ok(struct app *a, const struct stream *s,
     const struct record *r);
 void table_fields_ok(const struct stream *s, const struct record *r);
 
-/* Close output and rejects; return the exit status for ALERT. */
+/* Close output and rejects, give the total of reported rows; return the
+ * exit status for ALERT.  When it returns, the output was completely
+ * written (a write error is fatal; a reader that went away ends the run,
+ * csvout.h). */
 int app_finish(struct app *a, int alert);
 
 #endif

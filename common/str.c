@@ -126,6 +126,82 @@ str_cpy(char *buf, size_t cap, struct str s)
 	return buf;
 }
 
+char *
+str_msg(char *buf, size_t cap, struct str s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t j = 0;
+
+	for (size_t i = 0; i < s.n; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+		char e[4];
+		size_t k = 0;
+
+		if (c == '\n' || c == '\r' || c == '\t' || c == '\\') {
+			e[k++] = '\\';
+			e[k++] = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : '\\';
+		} else if (c < 0x20 || c == 0x7f) {
+			e[k++] = '\\';
+			e[k++] = 'x';
+			e[k++] = hex[c >> 4];
+			e[k++] = hex[c & 15];
+		} else
+			e[k++] = (char)c;
+		if (j + k + 4 > cap) {		/* room for "..." and the NUL */
+			memcpy(buf + j, "...", 3);
+			j += 3;
+			break;
+		}
+		memcpy(buf + j, e, k);
+		j += k;
+	}
+	buf[j] = '\0';
+	return buf;
+}
+
+bool
+str_utf8_valid(struct str s)
+{
+	const unsigned char *p = (const unsigned char *)s.p, *e = p + s.n;
+
+	while (p < e) {
+		if (e - p >= 8 && (load64((const char *)p) & 0x8080808080808080ULL) == 0) {
+			p += 8;
+			continue;
+		}
+		unsigned c = *p;
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		size_t n;
+		unsigned lo = 0x80, hi = 0xBF;	/* range of the second byte */
+		if (c >= 0xC2 && c <= 0xDF)
+			n = 1;
+		else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2;
+			if (c == 0xE0)
+				lo = 0xA0;		/* no overlong forms */
+			else if (c == 0xED)
+				hi = 0x9F;		/* no surrogates */
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3;
+			if (c == 0xF0)
+				lo = 0x90;
+			else if (c == 0xF4)
+				hi = 0x8F;		/* up to U+10FFFF */
+		} else
+			return false;
+		if ((size_t)(e - p) <= n || p[1] < lo || p[1] > hi)
+			return false;
+		for (size_t i = 2; i <= n; i++)
+			if ((p[i] & 0xC0) != 0x80)
+				return false;
+		p += n + 1;
+	}
+	return true;
+}
+
 static uint64_t
 hash_finish(uint64_t h)
 {

@@ -48,5 +48,13 @@ uint64_t str_hash(struct str s);
 uint64_t str_hash_ci(struct str s);
 /* NUL-terminated copy into buf of size cap (truncated); returns buf. */
 char *str_cpy(char *buf, size_t cap, struct str s);
+/* S for a one-line message, into buf of size cap (>= 8), NUL-terminated:
+ * control bytes written as \n, \r, \t or \xHH (a value must not move the
+ * terminal's cursor or break the line of a message), a backslash as \\,
+ * and a value too long for buf cut with "...".  Returns buf. */
+char *str_msg(char *buf, size_t cap, struct str s);
+/* Is S valid UTF-8 (no overlong forms, surrogates or code points past
+ * U+10FFFF)?  ASCII eight bytes at a time. */
+bool str_utf8_valid(struct str s);
 
 #endif

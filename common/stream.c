@@ -86,6 +86,21 @@ table_open(struct stream *s, const char *path, const char *what)
 	open_file(s, path, true);
 }
 
+void
+own_open(struct stream *s, const char *path, const char *what)
+{
+	static char *one[1];
+
+	memset(s, 0, sizeof *s);
+	one[0] = (char *)path;
+	s->files = one;
+	s->nfiles = 1;
+	s->dialect = (struct dialect){ .delim = ',' };
+	s->what = what;
+	s->own = true;
+	open_file(s, path, true);
+}
+
 int
 stream_next(struct stream *s, struct record *rec)
 {
@@ -167,4 +182,18 @@ stream_close(struct stream *s)
 	free(s->header.f);
 	s->header.f = NULL;
 	s->header.nf = 0;
+}
+
+bool
+stream_empty(const struct stream *s)
+{
+	return s->header.f == NULL;
+}
+
+void
+stream_columns(struct stream *s, const struct column *spec)
+{
+	for (const struct column *c = spec; c->name != NULL; c++)
+		*c->col = stream_empty(s) ? -1 : c->required ?
+		    stream_need(s, c->name) : stream_col(s, c->name);
 }

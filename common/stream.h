@@ -26,6 +26,8 @@ struct stream {
 	int nfiles, cur;
 	struct csvin *in;
 	const char *what;	/* "schedule", ... for tables; NULL for the stream */
+	bool own;		/* the program's own file (a ledger): comma CSV,
+				 * UTF-8, never converted */
 };
 
 /* Open the stream over FILES (none = stdin). Fatal if the first has no header. */
@@ -33,10 +35,37 @@ void stream_open(struct stream *s, char **files, int nfiles, struct dialect d,
     const struct colmap *map, size_t nmap);
 /* Open a table: one file, dialect from its header line, no --map. */
 void table_open(struct stream *s, const char *path, const char *what);
+/* Open the program's own file (a ledger): comma CSV, UTF-8 as it is. */
+void own_open(struct stream *s, const char *path, const char *what);
 /* Next data record; checks the header of each further file. 1 or 0 at end. */
 int stream_next(struct stream *s, struct record *rec);
 /* csvin_peek_field() of the file being read. */
 struct str stream_peek_field(const struct stream *s, size_t k, int col);
+/* The columns a program reads from a stream or table.  A spec is an array
+ * ended by { NULL }. */
+struct column {
+	const char *name;	/* the program's name for it */
+	bool required;
+	int *col;		/* set to its index, or -1 when absent */
+};
+
+/* Find the columns of SPEC in the header (after --map, for the stream):
+ * - a required column that is missing is fatal, naming every missing one
+ *   and listing the columns found;
+ * - a --map NAME that is not in SPEC is a usage error (exit 2) listing
+ *   the names the program reads;
+ * - a header name that SPEC does not read, close to a name of SPEC that
+ *   was not found (common.md: at most one edit for names of five
+ *   characters or fewer, two for longer), gets a warning: "FILE: column
+ *   'acknowleged_at' is not read; did you mean 'acknowledged_at'?".
+ * An empty stream (stream_empty) has no header: every *col is -1 and
+ * nothing is fatal.  Call it once per stream (a program with several
+ * modes: once, with the mode's spec). */
+void stream_columns(struct stream *s, const struct column *spec);
+/* No header: the stream's files (or the table) hold no record at all
+ * (empty, or only a byte-order mark and blank lines). */
+bool stream_empty(const struct stream *s);
+
 /* Index of column NAME (after --map), or -1. */
 int stream_col(const struct stream *s, const char *name);
 /* As stream_col, but fatal when missing, listing the columns found. */

@@ -81,6 +81,20 @@ warnmsg(const char *fmt, ...)
 	va_end(ap);
 }
 
+bool quiet;
+
+void
+warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	vmsg(fmt, ap, 0);
+	va_end(ap);
+}
+
 void
 on_fatal(void (*fn)(void *), void *arg)
 {

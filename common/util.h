@@ -3,6 +3,7 @@
 #define AS_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdnoreturn.h>
 
@@ -19,6 +20,10 @@ char *xmemdup(const char *p, size_t n);	/* NUL-terminated copy */
 
 /* "PROG: message" on stderr. */
 void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A warning (a near-miss header, text not UTF-8, an odometer rollback):
+ * as warnmsg(), unless -q. */
+void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern bool quiet;
 /* "PROG: message", run the fatal hooks (remove temporary files), exit 2. */
 noreturn void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* As fatal(), with ": strerror(errno)" appended. */

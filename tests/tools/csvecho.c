@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "field.h"
 #include "num.h"
 #include "opts.h"
 #include "outcols.h"
@@ -14,6 +15,18 @@
 #define SYNOPSIS "[--ts COL] [--date COL] [--km COL] " COMMON_USAGE " [FILE...]"
 
 enum { OPT_TS = OPT_PROGRAM, OPT_DATE, OPT_KM };
+
+static const struct opt_help opts_help[] = {
+	{ "--ts COL", "append ts: the timestamp of COL, RFC 3339" },
+	{ "--date COL", "append iso_date: the date of COL" },
+	{ "--km COL", "append count: the number of COL" },
+	{ NULL, NULL }
+};
+
+static const struct prog_info info = {
+	"csvecho", NULL, "[--ts COL] [--date COL] [--km COL] " COMMON_USAGE " [FILE...]",
+	"Read the stream as every program does and write it back.", opts_help
+};
 
 int
 main(int argc, char *argv[])
@@ -25,6 +38,7 @@ main(int argc, char *argv[])
 		{ "km", required_argument, NULL, OPT_KM },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char *const all[3] = { "ts", "iso_date", "count" };
 	const char *names[3];
 	const char *cols[3] = { NULL, NULL, NULL };
 	int idx[3], which[3], nc = 0, ch;
@@ -33,79 +47,71 @@ main(int argc, char *argv[])
 	struct record rec;
 	struct outcols oc;
 
-	progname = "csvecho";
-	argv[0] = (char *)progname;	/* getopt names the program so, too */
-	common_init(&app.opt);
+	argv[0] = (char *)info.name;	/* getopt names the program so, too */
+	prog_start(&info, &app.opt);
 	while ((ch = getopt_long(argc, argv, COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (common_option(&app.opt, ch, optarg)) {
 		case 1: continue;
-		case -1: usage_error(SYNOPSIS);
+		case -1: usage();
 		}
 		switch (ch) {
-		case 'h': printf("usage: %s %s\n", progname, SYNOPSIS); return 0;
 		case OPT_TS: cols[0] = optarg; break;
 		case OPT_DATE: cols[1] = optarg; break;
 		case OPT_KM: cols[2] = optarg; break;
-		default: usage_error(SYNOPSIS);
+		default: usage();
 		}
 	}
 	if (common_finish(&app.opt) == -1)
-		usage_error(SYNOPSIS);
+		usage();
 	stream_open(&in, argv + optind, argc - optind, app.opt.dialect,
 	    app.opt.map, app.opt.nmap);
-	static const char *const all[3] = { "ts", "iso_date", "count" };
+	struct column spec[4];
 	for (int k = 0; k < 3; k++)
 		if (cols[k]) {
-			idx[nc] = stream_need(&in, cols[k]);
+			spec[nc] = (struct column){ cols[k], true, &idx[nc] };
 			which[nc] = k;
 			names[nc++] = all[k];
 		}
+	spec[nc] = (struct column){ NULL, false, NULL };
+	stream_columns(&in, spec);
 	app.rej_header = in.header;
 	app.opt.dialect = in.dialect;
 	app_open_output(&app);
+	if (stream_empty(&in)) {
+		stream_close(&in);
+		return app_finish(&app, 0);
+	}
 	outcols_init(&oc, &in, names, (size_t)nc);
 	outcols_header(&oc, app.out, &in);
 	while (stream_next(&in, &rec)) {
 		char buf[3][64];
 		struct str val[3];
-		bool bad = false;
+		struct row w;
 
-		if (rec.nf != in.header.nf) {
-			char why[64];
-			snprintf(why, sizeof why, "%zu fields where the header has %zu",
-			    rec.nf, in.header.nf);
-			app_reject(&app, &in, &rec, NULL, why, NULL);
+		if (!row_start(&w, &app, &in, &rec, ROW_STREAM))
 			continue;
-		}
-		for (int k = 0; k < nc && !bad; k++) {
-			struct str v = rec.f[idx[k]];
+		for (int k = 0; k < nc; k++) {
 			tstamp t;
 			day_t d;
 			long long n;
 			size_t len = 0;
 			switch (which[k]) {
 			case 0:
-				if ((bad = parse_timestamp(v, &t, NULL) == -1))
-					app_reject(&app, &in, &rec, cols[0], "invalid time", &v);
-				else
+				if (get_time(&w, idx[k], REQUIRED, &t, NULL) == 1)
 					len = fmt_rfc3339(buf[k], t);
 				break;
 			case 1:
-				if ((bad = parse_date(v, &d) == -1))
-					app_reject(&app, &in, &rec, cols[1], "invalid date", &v);
-				else
+				if (get_date(&w, idx[k], REQUIRED, &d) == 1)
 					len = fmt_date(buf[k], d);
 				break;
 			case 2:
-				if ((bad = parse_count(v, &n) == -1))
-					app_reject(&app, &in, &rec, cols[2], "bad number", &v);
-				else
-					len = (size_t)snprintf(buf[k], 64, "%lld", n);
+				if (get_count(&w, idx[k], REQUIRED, &n) == 1)
+					len = fmt_int(buf[k], n);
 				break;
 			}
 			val[k] = (struct str){ buf[k], len };
 		}
-		if (!bad)
+		if (!w.bad)
 			outcols_row(&oc, app.out, &rec, val);
 	}
 	stream_close(&in);

@@ -1,0 +1,360 @@
+/* ledger.c — lock, read, keep, rewrite atomically. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "csvout.h"
+#include "ledger.h"
+#include "stream.h"
+#include "util.h"
+
+struct ledger {
+	struct app *app;
+	char *path;		/* the file itself (a link's target) */
+	const char *const *cols;
+	size_t ncol;
+	bool dry_run;
+	bool created;		/* by this run, and not yet committed */
+	bool changed;		/* rows added or dropped */
+	int fd;			/* locked; -1: none (a dry run, no ledger) */
+	struct stream t;
+	bool reading;
+	/* Every row, as read or added: n fields, each a length and its
+	 * bytes, packed in one buffer; off[i] is where row i starts. */
+	char *bytes;
+	size_t nbytes, capbytes;
+	size_t *off;
+	unsigned char *dropped;
+	size_t nrows, caprows;
+};
+
+/* The file behind PATH: a symbolic link's target, followed even when it
+ * does not exist (it is created there). */
+static char *
+resolve(const char *path)
+{
+	char *p = xstrdup(path);
+
+	for (int hops = 0; hops < 40; hops++) {
+		struct stat st;
+		char target[PATH_MAX];
+
+		if (lstat(p, &st) != 0 || !S_ISLNK(st.st_mode))
+			return p;
+		ssize_t n = readlink(p, target, sizeof target - 1);
+		if (n < 0)
+			fatal_errno("%s", p);
+		target[n] = '\0';
+		char *slash = strrchr(p, '/');
+		if (target[0] == '/' || slash == NULL) {
+			free(p);
+			p = xstrdup(target);
+		} else {
+			size_t dl = (size_t)(slash - p) + 1;
+			char *q = xmalloc(dl + (size_t)n + 1);
+			memcpy(q, p, dl);
+			memcpy(q + dl, target, (size_t)n + 1);
+			free(p);
+			p = q;
+		}
+	}
+	errno = ELOOP;
+	fatal_errno("%s", path);
+}
+
+/* The directory of PATH must be writable: the ledger is replaced there. */
+static void
+check_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash == NULL ? xstrdup(".") :
+	    slash == path ? xstrdup("/") : xmemdup(path, (size_t)(slash - path));
+
+	if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) != 0)
+		fatal_errno("%s: the ledger's directory '%s' is not writable "
+		    "(the ledger is replaced there)", path, dir);
+	free(dir);
+}
+
+static double
+lock_wait(void)
+{
+	const char *e = getenv("AFTERSALES_LOCK_WAIT");
+	char *end;
+
+	if (e != NULL && *e != '\0') {
+		double v = strtod(e, &end);
+		if (*end == '\0' && v >= 0)
+			return v;
+	}
+	return LEDGER_LOCK_WAIT;
+}
+
+/* Take the lock, waiting up to lock_wait() seconds. */
+static void
+take_lock(struct ledger *l, int fd)
+{
+	int how = l->dry_run ? LOCK_SH : LOCK_EX;
+	double wait = lock_wait(), waited = 0;
+	const struct timespec step = { 0, 100 * 1000 * 1000 };
+
+	while (flock(fd, how | LOCK_NB) == -1) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK)
+			fatal_errno("%s: lock", l->path);
+		if (waited >= wait)
+			fatal("%s: locked by another run for %.0f seconds; not "
+			    "waiting longer", l->path, waited);
+		nanosleep(&step, NULL);
+		waited += 0.1;
+	}
+}
+
+/* Remove a ledger this run created and did not commit (fatal hook). */
+static void
+uncreate(void *arg)
+{
+	struct ledger *l = arg;
+	struct stat a, b;
+
+	if (l->created && l->fd >= 0 && fstat(l->fd, &a) == 0 &&
+	    stat(l->path, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino)
+		unlink(l->path);
+	l->created = false;
+}
+
+/* Open and lock the ledger; create it when missing (not in a dry run).
+ * When a run that held the lock replaced the file meanwhile, lock the
+ * new one. */
+static void
+lock_ledger(struct ledger *l)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		bool created = false;
+		int fd = open(l->path, (l->dry_run ? O_RDONLY : O_RDWR) |
+		    O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd == -1 && errno == ENOENT) {
+			if (l->dry_run)
+				return;		/* nothing to read */
+			fd = open(l->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+			    0666);
+			if (fd == -1 && errno == EEXIST)
+				continue;	/* another run created it */
+			created = fd != -1;
+		}
+		if (fd == -1)
+			fatal_errno("%s", l->path);
+		struct stat a, b;
+		if (fstat(fd, &a) == -1)
+			fatal_errno("%s", l->path);
+		if (!S_ISREG(a.st_mode))
+			fatal("%s: not a regular file (a ledger is a CSV file)",
+			    l->path);
+		take_lock(l, fd);
+		if (stat(l->path, &b) == 0 && a.st_dev == b.st_dev &&
+		    a.st_ino == b.st_ino) {
+			l->fd = fd;
+			l->created = created;
+			if (created)
+				on_fatal(uncreate, l);
+			return;
+		}
+		close(fd);	/* replaced meanwhile: lock the new one */
+	}
+	fatal("%s: replaced again and again while waiting for its lock",
+	    l->path);
+}
+
+/* The header must be the program's: fail closed. */
+static void
+check_header(struct ledger *l)
+{
+	const struct record *h = &l->t.header;
+	bool same = h->nf == l->ncol;
+
+	for (size_t i = 0; same && i < h->nf; i++)
+		same = str_eq_ci(str_trim(h->f[i]), str_of(l->cols[i]));
+	if (same)
+		return;
+	char got[512], want[256];
+	size_t n = 0, m = 0;
+	got[0] = want[0] = '\0';
+	for (size_t i = 0; i < h->nf && n + 4 < sizeof got; i++) {
+		char v[128];
+		str_msg(v, sizeof v, h->f[i]);
+		n += (size_t)snprintf(got + n, sizeof got - n, "%s%s", i ? "," : "", v);
+	}
+	for (size_t i = 0; i < l->ncol && m + 4 < sizeof want; i++)
+		m += (size_t)snprintf(want + m, sizeof want - m, "%s%s", i ? "," : "",
+		    l->cols[i]);
+	fatal("%s:1: not a ledger of %s: the header is '%s', expected '%s' "
+	    "(nothing was sent; move the file away or name another --ledger)",
+	    l->path, progname, got, want);
+}
+
+struct ledger *
+ledger_open(struct app *a, const char *path, const char *const *cols,
+    bool dry_run)
+{
+	struct ledger *l = xcalloc(1, sizeof *l);
+	struct stat st;
+
+	l->app = a;
+	l->cols = cols;
+	while (cols[l->ncol] != NULL)
+		l->ncol++;
+	l->dry_run = dry_run;
+	l->fd = -1;
+	l->path = resolve(path);
+	if (!dry_run)
+		check_dir(l->path);
+	lock_ledger(l);
+	if (l->fd < 0 || fstat(l->fd, &st) == -1 || st.st_size == 0)
+		return l;	/* new or empty: no rows */
+	own_open(&l->t, l->path, "ledger");
+	if (stream_empty(&l->t)) {
+		stream_close(&l->t);
+		return l;
+	}
+	check_header(l);
+	l->reading = true;
+	return l;
+}
+
+static void
+room(struct ledger *l, size_t n)
+{
+	if (l->nbytes + n > l->capbytes) {
+		while (l->nbytes + n > l->capbytes)
+			l->capbytes = l->capbytes ? l->capbytes * 2 : 65536;
+		l->bytes = xrealloc(l->bytes, l->capbytes);
+	}
+}
+
+/* Keep a row: its number of fields, then each field's length and bytes. */
+static void
+keep(struct ledger *l, const struct str *f, size_t nf)
+{
+	uint32_t k = (uint32_t)nf;
+
+	if (l->nrows == l->caprows) {
+		l->caprows = l->caprows ? l->caprows * 2 : 256;
+		l->off = xrealloc(l->off, l->caprows * sizeof *l->off);
+		l->dropped = xrealloc(l->dropped, l->caprows);
+	}
+	l->off[l->nrows] = l->nbytes;
+	l->dropped[l->nrows] = 0;
+	l->nrows++;
+	room(l, sizeof k);
+	memcpy(l->bytes + l->nbytes, &k, sizeof k);
+	l->nbytes += sizeof k;
+	for (size_t i = 0; i < nf; i++) {
+		uint32_t n = (uint32_t)f[i].n;
+		room(l, sizeof n + f[i].n);
+		memcpy(l->bytes + l->nbytes, &n, sizeof n);
+		memcpy(l->bytes + l->nbytes + sizeof n, f[i].p, f[i].n);
+		l->nbytes += sizeof n + f[i].n;
+	}
+}
+
+int
+ledger_next(struct ledger *l, struct row *w, size_t *index)
+{
+	static struct record r;
+
+	while (l->reading && stream_next(&l->t, &r)) {
+		keep(l, r.f, r.nf);
+		if (row_start(w, l->app, &l->t, &r, ROW_OWN)) {
+			*index = l->nrows - 1;
+			return 1;
+		}
+	}
+	if (l->reading) {
+		stream_close(&l->t);
+		l->reading = false;
+	}
+	return 0;
+}
+
+void
+ledger_drop(struct ledger *l, size_t index)
+{
+	if (index < l->nrows && !l->dropped[index]) {
+		l->dropped[index] = 1;
+		l->changed = true;
+	}
+}
+
+void
+ledger_add(struct ledger *l, const struct str *fields)
+{
+	keep(l, fields, l->ncol);
+	l->changed = true;
+}
+
+size_t
+ledger_rows(const struct ledger *l)
+{
+	return l->nrows;
+}
+
+void
+ledger_commit(struct ledger *l)
+{
+	if (l->dry_run || (!l->changed && !l->created))
+		return;
+	struct csvout *w = csvout_open(l->path, (struct dialect){ .delim = ',' },
+	    false, false);
+	for (size_t i = 0; i < l->ncol; i++)
+		csvout_cstr(w, l->cols[i]);
+	csvout_endrow(w);
+	for (size_t i = 0; i < l->nrows; i++) {
+		if (l->dropped[i])
+			continue;
+		const char *p = l->bytes + l->off[i];
+		uint32_t nf;
+		memcpy(&nf, p, sizeof nf);
+		p += sizeof nf;
+		for (uint32_t j = 0; j < nf; j++) {
+			uint32_t n;
+			memcpy(&n, p, sizeof n);
+			csvout_field(w, p + sizeof n, n);
+			p += sizeof n + n;
+		}
+		csvout_endrow(w);
+	}
+	csvout_close(w);
+	if (l->created)
+		off_fatal(uncreate, l);
+	l->created = false;
+	l->changed = false;
+}
+
+void
+ledger_close(struct ledger *l)
+{
+	if (l == NULL)
+		return;
+	if (l->reading)
+		stream_close(&l->t);
+	if (l->created) {
+		uncreate(l);
+		off_fatal(uncreate, l);
+	}
+	if (l->fd >= 0)
+		close(l->fd);
+	free(l->path);
+	free(l->bytes);
+	free(l->off);
+	free(l->dropped);
+	free(l);
+}

@@ -1,0 +1,102 @@
+/* map.c — string keys to size_t values, in insertion order. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "map.h"
+#include "util.h"
+
+void
+map_init(struct map *m, bool ignore_case)
+{
+	memset(m, 0, sizeof *m);
+	m->ci = ignore_case;
+	m->keys.next = 4096;	/* most maps hold a few names */
+}
+
+static uint64_t
+hash(const struct map *m, struct str k)
+{
+	return m->ci ? str_hash_ci(k) : str_hash(k);
+}
+
+/* The slot of KEY: its entry's, or the empty one where it would go. */
+static uint32_t *
+find(const struct map *m, struct str k, uint64_t h)
+{
+	size_t mask = m->nslot - 1;
+
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		uint32_t *s = &m->slot[i];
+		if (*s == 0)
+			return s;
+		const struct map_entry *e = &m->e[*s - 1];
+		if (e->hash == h && e->key.n == k.n &&
+		    (m->ci ? str_eq_ci(e->key, k) : str_eq(e->key, k)))
+			return s;
+	}
+}
+
+static void
+grow(struct map *m)
+{
+	size_t n = m->nslot ? m->nslot * 2 : 64;
+
+	free(m->slot);
+	m->slot = xcalloc(n, sizeof *m->slot);
+	m->nslot = n;
+	for (size_t i = 0; i < m->n; i++)
+		*find(m, m->e[i].key, m->e[i].hash) = (uint32_t)(i + 1);
+}
+
+size_t *
+map_get(const struct map *m, struct str key)
+{
+	if (m->n == 0)
+		return NULL;
+	uint32_t *s = find(m, key, hash(m, key));
+	return *s ? &m->e[*s - 1].val : NULL;
+}
+
+long
+map_index(const struct map *m, struct str key)
+{
+	if (m->n == 0)
+		return -1;
+	uint32_t *s = find(m, key, hash(m, key));
+	return *s ? (long)*s - 1 : -1;
+}
+
+size_t *
+map_put(struct map *m, struct str key, size_t val, bool *isnew)
+{
+	uint64_t h = hash(m, key);
+
+	if (isnew != NULL)
+		*isnew = false;
+	if ((m->n + 1) * 4 > m->nslot * 3)	/* at most 3/4 full */
+		grow(m);
+	uint32_t *s = find(m, key, h);
+	if (*s != 0)
+		return &m->e[*s - 1].val;
+	if (m->n == UINT32_MAX - 1)
+		fatal("too many keys");
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 16;
+		m->e = xrealloc(m->e, m->cap * sizeof *m->e);
+	}
+	m->e[m->n] = (struct map_entry){ arena_str(&m->keys, key), h, val };
+	*s = (uint32_t)++m->n;
+	if (isnew != NULL)
+		*isnew = true;
+	return &m->e[m->n - 1].val;
+}
+
+void
+map_free(struct map *m)
+{
+	free(m->e);
+	free(m->slot);
+	arena_free(&m->keys);
+	bool ci = m->ci;
+	map_init(m, ci);
+}

@@ -1,0 +1,50 @@
+/* map.h — one string map for every program: byte-string keys (copied, so
+ * the map owns them) to a size_t value, exact or ignoring ASCII case;
+ * entries kept in insertion order, so that a loop over them is
+ * deterministic.  Open addressing over 4-byte indices of the entries.
+ *
+ * Values are usually indices into the program's own arrays (a member, a
+ * plan, a group).  A pointer returned by map_get() or map_put() stays
+ * valid until the next map_put(). */
+#ifndef AS_MAP_H
+#define AS_MAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "str.h"
+
+struct map_entry {
+	struct str key;		/* owned, NUL-terminated */
+	uint64_t hash;
+	size_t val;
+};
+
+struct map {
+	struct map_entry *e;	/* in insertion order */
+	size_t n, cap;
+	uint32_t *slot;		/* entry index + 1; 0 = empty */
+	size_t nslot;		/* a power of two */
+	bool ci;		/* keys compared ignoring ASCII case */
+	struct arena keys;
+};
+
+/* An empty map; IGNORE_CASE for codes (plans, regions, statuses). */
+void map_init(struct map *m, bool ignore_case);
+/* The value of KEY, or NULL. */
+size_t *map_get(const struct map *m, struct str key);
+/* The value of KEY; a new entry with VAL when KEY is not there (then
+ * *isnew, when not NULL, is true). */
+size_t *map_put(struct map *m, struct str key, size_t val, bool *isnew);
+/* The index (insertion order) of KEY's entry, or -1. */
+long map_index(const struct map *m, struct str key);
+static inline size_t
+map_count(const struct map *m)
+{
+	return m->n;
+}
+void map_free(struct map *m);
+
+#endif

@@ -51,8 +51,11 @@ build/libaftersales.a: $(COMMON_OBJ)
 bin/%: cmd/%.c build/libaftersales.a $(COMMON_HDR) | bin
 	$(CC) $(ALL_CFLAGS) -o $@ $< build/libaftersales.a $(LDLIBS)
 
-build/unit/%: tests/unit/%.c build/libaftersales.a $(COMMON_HDR) | build/unit
-	$(CC) $(ALL_CFLAGS) -o $@ $< build/libaftersales.a $(LDLIBS)
+# A unit test of a program's rules includes the program's source (with
+# `#define main PROG_main`), so it depends on every source in cmd/.
+CMD_SRC = $(wildcard cmd/*.c cmd/*/*.c cmd/*/*.h)
+build/unit/%: tests/unit/%.c build/libaftersales.a $(COMMON_HDR) $(CMD_SRC) | build/unit
+	$(CC) $(ALL_CFLAGS) -Icmd -o $@ $< build/libaftersales.a $(LDLIBS)
 
 build/common build/unit bin:
 	mkdir -p $@

@@ -98,43 +98,42 @@ struct slot {			/* a way to recognise an item in services */
 
 struct item {
 	int plan, slot;
-	char *name;		/* as the schedule spells it */
+	struct str name;	/* as the schedule spells it (NUL-terminated) */
 	long long months;	/* 0: none */
 	long long km;		/* 0: none */
 	long long lead_days, lead_km;
 };
 
 struct plan {
-	char *name;
+	struct str name;	/* NUL-terminated */
 	int *items, nitems;
 	struct map item_names;	/* ignoring case: index into items[] */
 };
 
 struct campaign {
-	char *code, *title;
+	struct str code, title;	/* NUL-terminated */
 	struct pattern *pat;
 };
 
 /* ---- per-vehicle state ----------------------------------------------- */
 
-/* An odometer reading that is not a rollback. */
+/* An odometer reading that is not a rollback.  12 bytes: a vehicle keeps
+ * every one. */
 struct reading {
-	long long km;
 	day_t d;
-	uint32_t seq;		/* the vehicle's row number: input order */
-};
+	long long km;
+} __attribute__((packed));
 
-/* The latest row that did an item. */
+/* The latest row that did an item: a vehicle has one per item. */
 struct done {
 	day_t d;		/* DAY_NONE: never */
-	uint32_t seq;
 	long long km;		/* -1: no reading, or a rollback */
-};
+} __attribute__((packed));
 
-struct vehicle {		/* then its VIN, done[], closed[], readings */
+struct vehicle {		/* then its VIN, done[], closed[] */
 	uint32_t vinlen;
-	uint32_t nrows;		/* rows read: the next row's seq */
-	uint32_t nrd, rdcap;	/* readings, in date order */
+	uint32_t id;		/* index in vlist */
+	uint32_t nrd;		/* readings kept (in rd[]: P.odo.all only) */
 	day_t ed;		/* earliest row (its km: ek) */
 	day_t latest;		/* latest row: its passthrough fields */
 	day_t plan_d;
@@ -142,18 +141,20 @@ struct vehicle {		/* then its VIN, done[], closed[], readings */
 	uint32_t rank;		/* place in VIN order, for sorting */
 	uint32_t passcap;
 	bool rollback;
+	struct reading first, last;	/* of the readings kept */
 	long long ek;
 	long long est;		/* est_km, -1: none */
-	struct reading *rd;
-	struct done *done;	/* per slot */
+	struct reading *rd;	/* room for rd_room(nrd) */
 	uint32_t *pass;		/* npass+1 offsets, then the bytes */
 	const char *lfile;	/* latest row, for messages */
 	long lline;
 };
 #define VIN(v) ((const char *)((v) + 1))
 #define VINSTR(v) ((struct str){ VIN(v), (v)->vinlen })
-#define CLOSED(v) ((unsigned char *)((v)->done + P.nslots))
-#define RD_INLINE 4		/* readings kept in the vehicle's own block */
+#define VINSIZE(n) (((n) + 1 + 7) & ~(size_t)7)
+/* The latest row that did each item (slot), after the VIN. */
+#define DONE(v) ((struct done *)((char *)((v) + 1) + VINSIZE((v)->vinlen)))
+#define CLOSED(v) ((unsigned char *)(DONE(v) + P.nslots))
 
 /* ---- output rows ----------------------------------------------------- */
 
@@ -168,11 +169,11 @@ static const char *const by_name[] = { "", "time", "km", "campaign" };
 
 /* The note's flags, in the order svc-remind(1) writes them. */
 enum { F_DEFAULT_RATE = 1, F_ROLLBACK = 2, F_NO_KM = 4, F_ZERO_RATE = 8 };
-static const struct { unsigned flag; const char *name; } note_flags[] = {
-	{ F_DEFAULT_RATE, "default_rate" },
-	{ F_ROLLBACK, "odometer_rollback" },
-	{ F_NO_KM, "no_km" },
-	{ F_ZERO_RATE, "zero_rate" },
+static const struct { unsigned flag; struct str name; } note_flags[] = {
+	{ F_DEFAULT_RATE, STR_C("default_rate") },
+	{ F_ROLLBACK, STR_C("odometer_rollback") },
+	{ F_NO_KM, STR_C("no_km") },
+	{ F_ZERO_RATE, STR_C("zero_rate") },
 };
 
 /* A row to write: small, since there may be millions to sort; the other
@@ -223,6 +224,12 @@ struct prog {
 	int npass;
 
 	struct arena arena;
+	struct odolog {		/* see odometer_add */
+		struct logged { uint32_t id; struct reading r; }
+		    __attribute__((packed)) *e;
+		size_t n, cap;
+		bool all;	/* every vehicle keeps its readings in rd[] */
+	} odo;
 	/* The VIN table, specialised (see vehicle_get): each slot keeps the
 	 * whole hash, so that a look-up touches one slot and one vehicle. */
 	struct vslot { uint64_t tag; struct vehicle *v; } *vtab;
@@ -234,6 +241,7 @@ struct prog {
 	unsigned char *chit;	/* per campaign */
 	unsigned char *pmask;	/* per slot: what the patterns found */
 	struct memo *memo;	/* services text -> pmask */
+	const char *memo_file;	/* of the file read when it was made */
 
 	struct orow *rows;	/* in the order made */
 	size_t nrows, rcap;
@@ -464,9 +472,9 @@ plan_add(struct str name)
 	P.plan_list = xrealloc(P.plan_list, (P.nplans + 2) * sizeof *P.plan_list);
 	struct plan *p = &P.plans[P.nplans];
 	memset(p, 0, sizeof *p);
-	p->name = xmemdup(name.p, name.n);
+	p->name = (struct str){ xmemdup(name.p, name.n), name.n };
 	map_init(&p->item_names, true);
-	P.plan_list[P.nplans] = p->name;
+	P.plan_list[P.nplans] = p->name.p;
 	P.plan_list[P.nplans + 1] = NULL;
 	return P.nplans++;
 }
@@ -543,11 +551,11 @@ schedule_row(struct row *w, const struct sched_cols *c)
 		char buf[256];
 		row_fail(w, "%s: '%s' is already an item of plan '%s'",
 		    stream_colname(w->s, c->service),
-		    str_msg(buf, sizeof buf, name), pp->name);
+		    str_msg(buf, sizeof buf, name), pp->name.p);
 	}
 	it.slot = slot_of(name, pat, w->r, c->pattern >= 0 ?
 	    stream_colname(w->s, c->pattern) : "pattern");
-	it.name = xmemdup(name.p, name.n);
+	it.name = (struct str){ xmemdup(name.p, name.n), name.n };
 	P.items = xrealloc(P.items, (P.nitems + 1) * sizeof *P.items);
 	P.items[P.nitems] = it;
 	pp->items = xrealloc(pp->items, (pp->nitems + 1) * sizeof *pp->items);
@@ -586,7 +594,7 @@ read_schedule(void)
 		list[0] = '\0';
 		for (int i = 0; i < P.nplans && n + 4 < sizeof list; i++)
 			n += (size_t)snprintf(list + n, sizeof list - n, "%s%s",
-			    i ? ", " : "", P.plans[i].name);
+			    i ? ", " : "", P.plans[i].name.p);
 		warnmsg("--plan: unknown plan '%s' (expected one of: %s)",
 		    P.plan_arg, list);
 		usage();
@@ -623,8 +631,8 @@ read_campaigns(void)
 		struct campaign *c = &P.camps[P.ncamps++];
 		struct str title = row_text(&w, c_title);  /* written as it is */
 		char what[512];
-		c->code = xmemdup(code.p, code.n);
-		c->title = xmemdup(title.p, title.n);
+		c->code = (struct str){ xmemdup(code.p, code.n), code.n };
+		c->title = (struct str){ xmemdup(title.p, title.n), title.n };
 		snprintf(what, sizeof what, "%s:%ld: %s", r.file, r.line,
 		    stream_colname(&t, c_pat));
 		c->pat = pattern_compile(pat.p, pat.n, true, what);
@@ -661,7 +669,7 @@ vtab_grow(void)
 
 /* The slot of VIN (hash H): its vehicle's, or the empty one where it
  * would go. */
-static struct vslot *
+static inline struct vslot *
 vslot_of(struct str vin, uint64_t h)
 {
 	for (size_t j = h & (P.vtcap - 1);; j = (j + 1) & (P.vtcap - 1)) {
@@ -721,13 +729,12 @@ pass_size(const struct record *r)
 static struct vehicle *
 vehicle_new(struct str vin, const struct record *r)
 {
-	size_t vinsz = (vin.n + 1 + 7) & ~(size_t)7;
+	size_t vinsz = VINSIZE(vin.n);
 	size_t donesz = P.nslots * sizeof(struct done);
 	size_t closedsz = (((size_t)P.ncamps + 7) / 8 + 7) & ~(size_t)7;
-	size_t rdsz = RD_INLINE * sizeof(struct reading);
 	size_t pass = pass_size(r) + 8;	/* room for a slightly longer row
 					 * (and the arena rounds up to 16) */
-	size_t sz = sizeof(struct vehicle) + vinsz + donesz + closedsz + rdsz;
+	size_t sz = sizeof(struct vehicle) + vinsz + donesz + closedsz;
 	struct vehicle *v = arena_alloc(&P.arena, sz + pass);
 	char *vb = (char *)(v + 1);
 
@@ -735,14 +742,12 @@ vehicle_new(struct str vin, const struct record *r)
 	memcpy(vb, vin.p, vin.n);
 	vb[vin.n] = '\0';
 	v->vinlen = (uint32_t)vin.n;
+	v->id = (uint32_t)P.nv;
 	v->ed = v->latest = v->plan_d = DAY_NONE;
 	v->ek = v->est = -1;
 	v->plan = -1;
-	v->done = (struct done *)(vb + vinsz);
 	for (int i = 0; i < P.nslots; i++)
-		v->done[i] = (struct done){ DAY_NONE, 0, -1 };
-	v->rd = (struct reading *)((char *)v->done + donesz + closedsz);
-	v->rdcap = RD_INLINE;
+		DONE(v)[i] = (struct done){ DAY_NONE, -1 };
 	v->pass = (uint32_t *)((char *)v + sz);
 	v->passcap = (uint32_t)pass;
 	if (P.nv == P.vcap) {
@@ -769,7 +774,10 @@ vehicle_get(struct str vin, const struct record *r)
 }
 
 /* A rollback found: warn (once per reading ignored), mark the vehicle, and
- * forget the km of the row that did an item at that reading. */
+ * forget the km of a row that did an item at that reading.  Its date and
+ * km name it: the readings kept that are equal to it are next to it, and
+ * lower than the reading that removes it, so all go together (a row whose
+ * reading was a rollback when read has no km in done[] already). */
 struct rollback_ctx {
 	struct vehicle *v;
 	const struct record *r;
@@ -789,29 +797,104 @@ rollback_found(void *arg, const struct reading *hi, const struct reading *lo)
 	    str_msg(vin, sizeof vin, VINSTR(v)), hi->km, a, lo->km, b);
 	v->rollback = true;
 	for (int s = 0; s < P.nslots; s++)
-		if (v->done[s].d == lo->d && v->done[s].seq == lo->seq)
-			v->done[s].km = -1;
+		if (DONE(v)[s].d == lo->d && DONE(v)[s].km == lo->km)
+			DONE(v)[s].km = -1;
 }
 
-/* Add a reading of row R; false when it is a rollback. */
-static bool
-odometer_add(struct vehicle *v, const struct record *r, day_t d, uint32_t seq,
-    long long km)
+/* The room of a vehicle's array of readings (rd[]) holding N: 4, or the
+ * power of two from N up. */
+static uint32_t
+rd_room(uint32_t n)
 {
-	struct rollback_ctx ctx = { v, r };
+	uint32_t cap = 4;
+	while (cap < n)
+		cap *= 2;
+	return cap;
+}
 
-	if (v->nrd == v->rdcap) {
-		if (v->rdcap > UINT32_MAX / 4)
-			fatal("%s:%ld: too many readings of one vehicle", r->file,
-			    r->line);
-		struct reading *rd = arena_alloc(&P.arena,
-		    2 * (size_t)v->rdcap * sizeof *rd);
+/* Room in a vehicle's array of readings for one more. */
+static void
+readings_room(struct vehicle *v)
+{
+	if (v->rd != NULL && v->nrd < rd_room(v->nrd))
+		return;
+	if (v->nrd > UINT32_MAX / 4)
+		fatal("too many readings of one vehicle");
+	struct reading *rd = arena_alloc(&P.arena,
+	    rd_room(v->nrd + 1) * sizeof *rd);
+	if (v->nrd > 0)
 		memcpy(rd, v->rd, v->nrd * sizeof *rd);
-		v->rd = rd;
-		v->rdcap *= 2;
+	v->rd = rd;
+}
+
+/* The first reading out of date order: from now on every vehicle keeps
+ * its readings in an array of its own: the first, those of the log, the
+ * last. */
+static void
+odometer_all(void)
+{
+	struct odolog *lg = &P.odo;
+	uint32_t *fill = xcalloc(P.nv + 1, sizeof *fill);
+
+	for (size_t i = 0; i < P.nv; i++) {
+		struct vehicle *v = P.vlist[i];
+		uint32_t n = v->nrd;
+		v->rd = arena_alloc(&P.arena, rd_room(n + 1) * sizeof *v->rd);
+		if (n > 0)
+			v->rd[0] = v->first;
+		if (n > 1)
+			v->rd[n - 1] = v->last;
+		fill[i] = 1;		/* the log fills rd[1 .. n-2] */
 	}
-	return odometer_place(v->rd, &v->nrd, (struct reading){ km, d, seq },
-	    rollback_found, &ctx);
+	for (size_t i = 0; i < lg->n; i++) {
+		uint32_t id = lg->e[i].id;
+		P.vlist[id]->rd[fill[id]++] = lg->e[i].r;
+	}
+	free(fill);
+	free(lg->e);
+	lg->e = NULL;
+	lg->n = lg->cap = 0;
+	lg->all = true;
+}
+
+/* Add a reading of row R; false when it is a rollback.  While each
+ * vehicle's readings come in date order (a history sorted by date, the
+ * usual export), a reading goes after the last one (odometer_place with no
+ * step back and nothing after it), and the vehicle needs no more than its
+ * first and last reading: the ones between go to a log, sequential memory,
+ * in case a reading comes out of date order later; then they all move to
+ * arrays of their vehicles (odometer_all), and the rule runs on those. */
+static bool
+odometer_add(struct vehicle *v, const struct record *r, day_t d, long long km)
+{
+	struct reading nw = { d, km };
+	struct rollback_ctx ctx = { v, r };
+	struct odolog *lg = &P.odo;
+
+	if (!lg->all && v->nrd > 0 && d < v->last.d)
+		odometer_all();
+	if (!lg->all) {
+		if (v->nrd > 0 && km < v->last.km) {
+			rollback_found(&ctx, &v->last, &nw);
+			return false;
+		}
+		if (v->nrd >= 2) {	/* the last one is one between now */
+			if (lg->n == lg->cap) {
+				lg->cap = lg->cap ? lg->cap * 2 : 65536;
+				lg->e = xrealloc(lg->e, lg->cap * sizeof *lg->e);
+			}
+			lg->e[lg->n++] = (struct logged){ v->id, v->last };
+		}
+		if (v->nrd++ == 0)
+			v->first = nw;
+		v->last = nw;
+		return true;
+	}
+	readings_room(v);
+	bool ok = odometer_place(v->rd, &v->nrd, nw, rollback_found, &ctx);
+	v->first = v->rd[0];
+	v->last = v->rd[v->nrd - 1];
+	return ok;
 }
 
 static void
@@ -842,17 +925,26 @@ struct visit {
 	bool star;		/* '*': every item */
 };
 
-/* Which slots' patterns match TEXT: a mask of nslots bytes, or NULL when
- * a pattern hit PCRE2's limits (*bad: the slot).  Free-text services come
- * from a small vocabulary: a text is matched once (memo.h), not per row. */
+/* Which slots' patterns match the services text of W: a mask of nslots
+ * bytes, or NULL when a pattern hit PCRE2's limits (*bad: the slot).
+ * Free-text services come from a small vocabulary: a text is matched once
+ * per file (memo.h), not once per row.  Once per file, so that a text is
+ * checked for UTF-8 once per file too: its first such text warns. */
 static const unsigned char *
-pattern_hits(struct str text, int *bad)
+pattern_hits(struct row *w, int *bad)
 {
+	struct str text = w->r->f[P.c_services];
 	uint64_t h;
-	const unsigned char *m = memo_get(P.memo, text, &h);
+	const unsigned char *m;
 
-	if (m != NULL)
+	if (w->r->file != P.memo_file) {
+		memo_free(P.memo);
+		P.memo = memo_new((size_t)P.nslots);
+		P.memo_file = w->r->file;
+	}
+	if ((m = memo_get(P.memo, text, &h)) != NULL)
 		return m;
+	text = row_text(w, P.c_services);
 	for (int s = 0; s < P.nslots; s++) {
 		P.pmask[s] = 0;
 		if (P.slots[s].pat == NULL)
@@ -878,9 +970,7 @@ visit_services(struct row *w, struct visit *vis)
 	*vis = (struct visit){ false, false };
 	if (row_value(w, P.c_services).n == 0)
 		return true;
-	struct str text = P.npat ? row_text(w, P.c_services) :
-	    w->r->f[P.c_services];
-	struct str rest = text, tok;
+	struct str rest = w->r->f[P.c_services], tok;
 	memset(P.hit, 0, P.nslots);
 	memset(P.chit, 0, P.ncamps);
 	while (str_next_token(&rest, ';', &tok)) {
@@ -902,7 +992,7 @@ visit_services(struct row *w, struct visit *vis)
 	if (vis->star || P.npat == 0)
 		return true;
 	int bad = 0;
-	const unsigned char *m = pattern_hits(text, &bad);
+	const unsigned char *m = pattern_hits(w, &bad);
 	if (m == NULL) {
 		row_fail(w, "%s: match limit hit by pattern '%s'",
 		    stream_colname(w->s, P.c_services), P.slots[bad].pat_src);
@@ -920,9 +1010,7 @@ static void
 vehicle_row(struct vehicle *v, const struct record *r, day_t d, long long km,
     int plan, const struct visit *vis)
 {
-	uint32_t seq = v->nrows++;
-
-	if (km >= 0 && !odometer_add(v, r, d, seq, km))
+	if (km >= 0 && !odometer_add(v, r, d, km))
 		km = -1;		/* a rollback is ignored everywhere */
 	if (v->ed == DAY_NONE || d < v->ed) {
 		v->ed = d;
@@ -941,8 +1029,8 @@ vehicle_row(struct vehicle *v, const struct record *r, day_t d, long long km,
 	if (!vis->any)
 		return;
 	for (int s = 0; s < P.nslots; s++)
-		if ((vis->star || P.hit[s]) && d >= v->done[s].d)
-			v->done[s] = (struct done){ d, seq, km };
+		if ((vis->star || P.hit[s]) && d >= DONE(v)[s].d)
+			DONE(v)[s] = (struct done){ d, km };
 	for (int c = 0; c < P.ncamps; c++)
 		if (P.chit[c])
 			CLOSED(v)[c / 8] |= 1u << (c % 8);
@@ -1018,8 +1106,6 @@ stream_history(void)
 	P.hit = xcalloc(P.nslots + 1, 1);
 	P.pmask = xcalloc(P.nslots + 1, 1);
 	P.chit = xcalloc(P.ncamps + 1, 1);
-	if (P.npat > 0)
-		P.memo = memo_new((size_t)P.nslots);
 	while (stream_next(&P.in, &rec)) {
 		prefetch_ahead();
 		history_row(&rec);
@@ -1031,13 +1117,13 @@ stream_history(void)
 static const struct reading *
 first_reading(const struct vehicle *v)
 {
-	return v->nrd ? &v->rd[0] : NULL;
+	return v->nrd ? &v->first : NULL;
 }
 
 static const struct reading *
 last_reading(const struct vehicle *v)
 {
-	return v->nrd ? &v->rd[v->nrd - 1] : NULL;
+	return v->nrd ? &v->last : NULL;
 }
 
 static int
@@ -1051,9 +1137,9 @@ plan_of(const struct vehicle *v)
 static struct done
 last_done(const struct vehicle *v, const struct item *it)
 {
-	struct done dn = v->done[it->slot];
+	struct done dn = DONE(v)[it->slot];
 	if (dn.d == DAY_NONE)
-		dn = (struct done){ v->ed, 0, v->ek };
+		dn = (struct done){ v->ed, v->ek };
 	return dn;
 }
 
@@ -1091,7 +1177,7 @@ evaluate_recalls(struct vehicle *v, day_t asof)
 		if (m == -1)
 			app_table_reject(&P.app, v->lfile, v->lline,
 			    "vin: match limit hit by pattern '%s' of campaign '%s'",
-			    pattern_source(P.camps[c].pat), P.camps[c].code);
+			    pattern_source(P.camps[c].pat), P.camps[c].code.p);
 		if (m == 1)
 			add_row(&(struct orow){ .v = v, .kind = 0, .idx = c,
 			    .st = ST_RECALL, .by = BY_CAMPAIGN, .due = asof });
@@ -1255,7 +1341,7 @@ entry_match(const struct vehicle *v, struct str service, day_t due,
 	day_t now_due = item_due(v, it).date;
 	if (now_due == due)
 		entry_note(v, item, due, sent, lrow);
-	else if (entry_spent(due, sent, now_due, v->done[it->slot].d))
+	else if (entry_spent(due, sent, now_due, DONE(v)[it->slot].d))
 		ledger_drop(P.ledger, lrow);
 }
 
@@ -1293,7 +1379,7 @@ entry_of(const struct orow *o)
 	return e == NULL ? NULL : &P.entries[*e];
 }
 
-static const char *
+static struct str
 service_of(const struct orow *o)
 {
 	return o->kind == 0 ? P.camps[o->idx].code : P.items[o->idx].name;
@@ -1307,7 +1393,7 @@ ledger_record(const struct orow *o, struct entry *old)
 	struct str f[4];
 
 	f[L_VIN] = VINSTR(o->v);
-	f[L_SERVICE] = str_of(service_of(o));
+	f[L_SERVICE] = service_of(o);
 	f[L_DUE] = (struct str){ due, fmt_date(due, o->due) };
 	f[L_SENT] = (struct str){ sent, fmt_date(sent, P.app.opt.as_of_date) };
 	ledger_add(P.ledger, f);
@@ -1433,11 +1519,10 @@ put_note(struct csvout *w, unsigned flags)
 
 	for (size_t i = 0; i < sizeof note_flags / sizeof note_flags[0]; i++)
 		if (flags & note_flags[i].flag) {
-			size_t k = strlen(note_flags[i].name);
 			if (n > 0)
 				buf[n++] = ';';
-			memcpy(buf + n, note_flags[i].name, k);
-			n += k;
+			memcpy(buf + n, note_flags[i].name.p, note_flags[i].name.n);
+			n += note_flags[i].name.n;
 		}
 	csvout_field(w, buf, n);
 }
@@ -1447,15 +1532,15 @@ write_row(struct csvout *w, const struct orow *o)
 {
 	const struct vehicle *v = o->v;
 	int plan = plan_of(v);
-	struct done dn = { DAY_NONE, 0, -1 };
+	struct done dn = { DAY_NONE, -1 };
 	long long due_km = -1;
 
 	csvout_str(w, VINSTR(v));
 	if (plan >= 0)
-		csvout_cstr(w, P.plans[plan].name);
+		csvout_str(w, P.plans[plan].name);
 	else
 		csvout_empty(w);
-	csvout_cstr(w, service_of(o));
+	csvout_str(w, service_of(o));
 	csvout_known(w, status_name[o->st], strlen(status_name[o->st]));
 	put_date(w, o->due);
 	if (o->due != DAY_NONE)
@@ -1485,7 +1570,7 @@ write_row(struct csvout *w, const struct orow *o)
 	else
 		csvout_empty(w);
 	if (o->kind == 0)
-		csvout_cstr(w, P.camps[o->idx].title);
+		csvout_str(w, P.camps[o->idx].title);
 	else
 		put_note(w, o->flags);
 	const char *bytes = (const char *)(v->pass + P.npass + 1);
@@ -1683,10 +1768,10 @@ prog_free(void)
 	}
 	free(P.slots);
 	for (int i = 0; i < P.nitems; i++)
-		free(P.items[i].name);
+		free((char *)P.items[i].name.p);
 	free(P.items);
 	for (int i = 0; i < P.nplans; i++) {
-		free(P.plans[i].name);
+		free((char *)P.plans[i].name.p);
 		free(P.plans[i].items);
 		map_free(&P.plans[i].item_names);
 	}
@@ -1694,8 +1779,8 @@ prog_free(void)
 	free(P.plan_list);
 	map_free(&P.plan_names);
 	for (int i = 0; i < P.ncamps; i++) {
-		free(P.camps[i].code);
-		free(P.camps[i].title);
+		free((char *)P.camps[i].code.p);
+		free((char *)P.camps[i].title.p);
 		pattern_free(P.camps[i].pat);
 	}
 	free(P.camps);
@@ -1703,6 +1788,7 @@ prog_free(void)
 	free(P.pass_cols);
 	free(P.vtab);
 	free(P.vlist);
+	free(P.odo.e);
 	free(P.hit);
 	free(P.pmask);
 	free(P.chit);

@@ -194,6 +194,17 @@ struct entry {
 	size_t lrow;		/* its row, for ledger_drop() */
 };
 
+/* The readings between a vehicle's first and last, while they come in date
+ * order (see odometer_add): chunks of a log, in the order read. */
+struct logchunk {
+	struct logchunk *next;
+	uint32_t n;
+	struct logged {
+		uint32_t id;		/* the vehicle's index in vlist */
+		struct reading r;
+	} __attribute__((packed)) e[(HUGE_PAGE - 16) / 16];
+};
+
 /* ---- the program ----------------------------------------------------- */
 
 struct prog {
@@ -225,9 +236,8 @@ struct prog {
 
 	struct arena arena;
 	struct odolog {		/* see odometer_add */
-		struct logged { uint32_t id; struct reading r; }
-		    __attribute__((packed)) *e;
-		size_t n, cap;
+		struct logchunk *head, *tail;
+		struct arena mem;	/* the chunks: huge pages, no copy */
 		bool all;	/* every vehicle keeps its readings in rd[] */
 	} odo;
 	/* The VIN table, specialised (see vehicle_get): each slot keeps the
@@ -827,6 +837,24 @@ readings_room(struct vehicle *v)
 	v->rd = rd;
 }
 
+static void
+log_reading(struct odolog *lg, uint32_t id, struct reading r)
+{
+	const size_t room = sizeof lg->tail->e / sizeof lg->tail->e[0];
+
+	if (lg->tail == NULL || lg->tail->n == room) {
+		struct logchunk *c = arena_alloc(&lg->mem, sizeof *c);
+		c->next = NULL;
+		c->n = 0;
+		if (lg->tail != NULL)
+			lg->tail->next = c;
+		else
+			lg->head = c;
+		lg->tail = c;
+	}
+	lg->tail->e[lg->tail->n++] = (struct logged){ id, r };
+}
+
 /* The first reading out of date order: from now on every vehicle keeps
  * its readings in an array of its own: the first, those of the log, the
  * last. */
@@ -846,14 +874,14 @@ odometer_all(void)
 			v->rd[n - 1] = v->last;
 		fill[i] = 1;		/* the log fills rd[1 .. n-2] */
 	}
-	for (size_t i = 0; i < lg->n; i++) {
-		uint32_t id = lg->e[i].id;
-		P.vlist[id]->rd[fill[id]++] = lg->e[i].r;
-	}
+	for (const struct logchunk *c = lg->head; c != NULL; c = c->next)
+		for (uint32_t i = 0; i < c->n; i++) {
+			uint32_t id = c->e[i].id;
+			P.vlist[id]->rd[fill[id]++] = c->e[i].r;
+		}
 	free(fill);
-	free(lg->e);
-	lg->e = NULL;
-	lg->n = lg->cap = 0;
+	arena_free(&lg->mem);
+	lg->head = lg->tail = NULL;
 	lg->all = true;
 }
 
@@ -879,11 +907,7 @@ odometer_add(struct vehicle *v, const struct record *r, day_t d, long long km)
 			return false;
 		}
 		if (v->nrd >= 2) {	/* the last one is one between now */
-			if (lg->n == lg->cap) {
-				lg->cap = lg->cap ? lg->cap * 2 : 65536;
-				lg->e = xrealloc(lg->e, lg->cap * sizeof *lg->e);
-			}
-			lg->e[lg->n++] = (struct logged){ v->id, v->last };
+			log_reading(lg, v->id, v->last);
 		}
 		if (v->nrd++ == 0)
 			v->first = nw;
@@ -1788,7 +1812,7 @@ prog_free(void)
 	free(P.pass_cols);
 	free(P.vtab);
 	free(P.vlist);
-	free(P.odo.e);
+	arena_free(&P.odo.mem);
 	free(P.hit);
 	free(P.pmask);
 	free(P.chit);

@@ -195,14 +195,16 @@ struct entry {
 };
 
 /* The readings between a vehicle's first and last, while they come in date
- * order (see odometer_add): chunks of a log, in the order read. */
+ * order (see odometer_add): chunks of a log, in the order read, 12 bytes a
+ * reading. */
 struct logchunk {
 	struct logchunk *next;
 	uint32_t n;
 	struct logged {
 		uint32_t id;		/* the vehicle's index in vlist */
-		struct reading r;
-	} __attribute__((packed)) e[(HUGE_PAGE - 16) / 16];
+		day_t d;
+		uint32_t km;		/* above the vehicle's first reading */
+	} e[(HUGE_PAGE - 16) / 12];
 };
 
 /* ---- the program ----------------------------------------------------- */
@@ -838,7 +840,7 @@ readings_room(struct vehicle *v)
 }
 
 static void
-log_reading(struct odolog *lg, uint32_t id, struct reading r)
+log_reading(struct odolog *lg, const struct vehicle *v)
 {
 	const size_t room = sizeof lg->tail->e / sizeof lg->tail->e[0];
 
@@ -852,7 +854,8 @@ log_reading(struct odolog *lg, uint32_t id, struct reading r)
 			lg->head = c;
 		lg->tail = c;
 	}
-	lg->tail->e[lg->tail->n++] = (struct logged){ id, r };
+	lg->tail->e[lg->tail->n++] = (struct logged){ v->id, v->last.d,
+	    (uint32_t)(v->last.km - v->first.km) };
 }
 
 /* The first reading out of date order: from now on every vehicle keeps
@@ -876,8 +879,9 @@ odometer_all(void)
 	}
 	for (const struct logchunk *c = lg->head; c != NULL; c = c->next)
 		for (uint32_t i = 0; i < c->n; i++) {
-			uint32_t id = c->e[i].id;
-			P.vlist[id]->rd[fill[id]++] = c->e[i].r;
+			struct vehicle *v = P.vlist[c->e[i].id];
+			v->rd[fill[c->e[i].id]++] = (struct reading){ c->e[i].d,
+			    v->first.km + c->e[i].km };
 		}
 	free(fill);
 	arena_free(&lg->mem);
@@ -899,16 +903,16 @@ odometer_add(struct vehicle *v, const struct record *r, day_t d, long long km)
 	struct rollback_ctx ctx = { v, r };
 	struct odolog *lg = &P.odo;
 
-	if (!lg->all && v->nrd > 0 && d < v->last.d)
-		odometer_all();
+	if (!lg->all && v->nrd > 0 && (d < v->last.d ||
+	    (km > v->first.km && km - v->first.km > UINT32_MAX)))
+		odometer_all();		/* (or a reading the log cannot hold) */
 	if (!lg->all) {
 		if (v->nrd > 0 && km < v->last.km) {
 			rollback_found(&ctx, &v->last, &nw);
 			return false;
 		}
-		if (v->nrd >= 2) {	/* the last one is one between now */
-			log_reading(lg, v->id, v->last);
-		}
+		if (v->nrd >= 2)	/* the last one is one between now */
+			log_reading(lg, v);
 		if (v->nrd++ == 0)
 			v->first = nw;
 		v->last = nw;

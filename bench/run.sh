@@ -76,7 +76,7 @@ build_tool timeit ""		# getrusage of the child: what /usr/bin/time -f gives, in 
 build_tool parse-only "${CSV_LIBS:--lcsv}"
 
 for p in complaint-sla svc-remind warranty-check duty-roster; do
-	if [ ! -f "cmd/$p.c" ]; then
+	if [ ! -f "cmd/$p.c" ] && [ ! -d "cmd/$p" ]; then	# one file, or a folder of commands
 		[ -x "bin/$p" ] || note "$p: cmd/$p.c not written yet: skipped"
 		[ -x "bin/$p" ] && note "$p: cmd/$p.c missing, measuring the existing bin/$p"
 		continue

@@ -184,7 +184,7 @@ audit_calls(const struct audit *au, struct app *a, struct stream *in,
 	outcols_header(&oc, a->out, in);
 	while (stream_next(in, &rec)) {
 		struct row w;
-		struct str region, comp[2];
+		struct str region, ref, comp[2];
 		tstamp t;
 		size_t len, n;
 		bool named;
@@ -203,8 +203,9 @@ audit_calls(const struct audit *au, struct app *a, struct stream *in,
 			covering(&ix[r], t, &h);
 		if (all >= 0 && r != all)
 			covering(&ix[all], t, &h);
-		n = on_duty(&h, row_value(&w, cf), &buf, &cap, &len, &named);
-		enum verdict v = audit_verdict(n, row_value(&w, cf).n > 0, named);
+		ref = row_value(&w, cf);
+		n = on_duty(&h, ref, &buf, &cap, &len, &named);
+		enum verdict v = audit_verdict(n, ref.n > 0, named);
 		alert |= v != V_OK;
 		comp[0] = (struct str){ len ? buf : "", len };
 		comp[1] = str_of(verdict_name[v]);

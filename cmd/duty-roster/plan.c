@@ -319,20 +319,25 @@ csv_header(struct csvout *w)
 	csvout_endrow(w);
 }
 
+/* A shift's times, formatted once for the rows of every region. */
+struct shift_times {
+	const char *date;
+	long long k;			/* its number in the day, from 1 */
+	tstamp start, end;
+	char start_s[RFC3339_LEN + 1], end_s[RFC3339_LEN + 1];
+};
+
 static void
-csv_row(struct csvout *w, const char *region, const char *date, long long k,
-    tstamp start, tstamp end, const struct member *m, long long load,
-    bool short_rest)
+csv_row(struct csvout *w, const char *region, const struct shift_times *t,
+    const struct member *m, long long load, bool short_rest)
 {
-	char buf[RFC3339_LEN + 1];
+	char buf[32];
 
 	csvout_cstr(w, region);
-	csvout_cstr(w, date);
-	csvout_int(w, k);
-	fmt_rfc3339(buf, start);
-	csvout_cstr(w, buf);
-	fmt_rfc3339(buf, end);
-	csvout_cstr(w, buf);
+	csvout_cstr(w, t->date);
+	csvout_int(w, t->k);
+	csvout_cstr(w, t->start_s);
+	csvout_cstr(w, t->end_s);
 	if (m != NULL) {
 		csvout_cstr(w, m->id);
 		csvout_str(w, m->name);
@@ -374,6 +379,34 @@ region_rosters(struct members *ms, struct map *rg)
 	return rr;
 }
 
+/* Fill the shift T of every region and write it. */
+static int
+plan_shift(const struct plan *p, struct app *a, const struct map *rg,
+    const struct region_roster *rr, const struct holidays *hs,
+    const struct shift_times *t, struct icsline *il)
+{
+	day_t sday = local_date(t->start);
+	int alert = 0;
+
+	for (size_t r = 0; r < map_count(rg); r++) {
+		long long w = shift_weight(p->dw, sday, hs->n > 0 &&
+		    holiday_on(hs, sday, rg->e[r].key));
+		bool short_rest;
+		struct member *m = choose_member(rr[r].mem, rr[r].n, w, sday,
+		    p->min_gap, &short_rest);
+		if (m != NULL)
+			take_shift(m, w, t->start, sday);
+		else
+			alert = 1;
+		if (!p->ics)
+			csv_row(a->out, region_name(rg, r), t, m, w, short_rest);
+		else if (m != NULL)
+			ics_event(a->out, il, region_name(rg, r), t->date, t->k,
+			    t->start, t->end, m, a->opt.as_of);
+	}
+	return alert;
+}
+
 /* Fill and write the shifts, in order of start, then region.  Returns 1
  * when a shift is uncovered. */
 static int
@@ -382,37 +415,22 @@ plan_write(const struct plan *p, struct app *a, const struct map *rg,
 {
 	struct icsline il = { 0 };
 	long long len = 86400 / p->shifts;
-	tstamp start = local_to_utc(p->from, p->handover);
+	struct shift_times t;
+	char date[DATE_LEN + 1];
 	int alert = 0;
 
+	t.date = date;
+	t.start = local_to_utc(p->from, p->handover);
 	for (day_t d = p->from; d <= p->to; d++) {
-		char date[DATE_LEN + 1];
 		fmt_date(date, d);
-		for (long long k = 0; k < p->shifts; k++) {
-			long long nx = p->handover + (k + 1) * len;
-			tstamp end = local_to_utc(d + (day_t)(nx / 86400),
+		for (t.k = 1; t.k <= p->shifts; t.k++) {
+			long long nx = p->handover + t.k * len;
+			t.end = local_to_utc(d + (day_t)(nx / 86400),
 			    (int)(nx % 86400));
-			day_t sday = local_date(start);
-
-			for (size_t r = 0; r < map_count(rg); r++) {
-				long long w = shift_weight(p->dw, sday,
-				    holiday_on(hs, sday, rg->e[r].key));
-				bool short_rest;
-				struct member *m = choose_member(rr[r].mem,
-				    rr[r].n, w, sday, p->min_gap, &short_rest);
-				if (m != NULL)
-					take_shift(m, w, start, sday);
-				else
-					alert = 1;
-				if (!p->ics)
-					csv_row(a->out, region_name(rg, r), date,
-					    k + 1, start, end, m, w, short_rest);
-				else if (m != NULL)
-					ics_event(a->out, &il, region_name(rg, r),
-					    date, k + 1, start, end, m,
-					    a->opt.as_of);
-			}
-			start = end;
+			fmt_rfc3339(t.start_s, t.start);
+			fmt_rfc3339(t.end_s, t.end);
+			alert |= plan_shift(p, a, rg, rr, hs, &t, &il);
+			t.start = t.end;
 		}
 	}
 	free(il.buf);

@@ -1,20 +1,21 @@
-/* rowstore.c — records packed in one buffer. */
+/* rowstore.c — records packed in large blocks.
+ *
+ * A record is its number of fields, their lengths, then their bytes, in
+ * one piece of a block: getting it back reads one place.  Blocks are never
+ * moved (a growing buffer would copy everything kept so far each time it
+ * doubles): a new one, twice the size of the last up to 8 MiB, is started
+ * when the current one is full; they come from huge_alloc(), so that a
+ * million rows cost few page faults. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "rowstore.h"
 #include "util.h"
 
-static void
-room(struct rowstore *s, size_t n)
-{
-	if (s->nbytes + n <= s->capbytes)
-		return;
-	while (s->nbytes + n > s->capbytes)
-		s->capbytes = s->capbytes ? s->capbytes * 2 : 65536;
-	s->bytes = xrealloc(s->bytes, s->capbytes);
-}
+#define FIRST_BLOCK ((size_t)64 << 10)	/* a few rows cost little */
+#define BLOCK_MAX ((size_t)8 << 20)
 
 size_t
 rowstore_add(struct rowstore *s, const struct str *f, size_t nf)
@@ -25,42 +26,53 @@ rowstore_add(struct rowstore *s, const struct str *f, size_t nf)
 	for (size_t i = 0; i < nf; i++)
 		need += f[i].n;
 	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 256;
-		s->off = xrealloc(s->off, s->cap * sizeof *s->off);
+		s->cap = s->cap ? s->cap * 2 : 1024;
+		s->rec = xrealloc(s->rec, s->cap * sizeof *s->rec);
 	}
-	room(s, need);
-	char *p = s->bytes + s->nbytes;
-	s->off[s->n] = s->nbytes;
+	if (need > s->left) {
+		size_t next = s->nblocks == 0 ? FIRST_BLOCK :
+		    FIRST_BLOCK << (s->nblocks < 7 ? s->nblocks : 7);
+		size_t sz = need > next ? need : next;
+		s->blocks = xrealloc(s->blocks, (s->nblocks + 1) * sizeof *s->blocks);
+		s->p = s->blocks[s->nblocks++] = huge_alloc(sz);
+		s->left = sz;
+	}
+	char *p = s->p;
+	s->rec[s->n] = p;
 	memcpy(p, &k, sizeof k);
 	p += sizeof k;
 	for (size_t i = 0; i < nf; i++) {
 		uint32_t len = (uint32_t)f[i].n;	/* fields are at most 1 MiB */
 		memcpy(p, &len, sizeof len);
-		if (len > 0)
-			memcpy(p + sizeof len, f[i].p, len);
-		p += sizeof len + len;
+		p += sizeof len;
 	}
-	s->nbytes += need;
+	for (size_t i = 0; i < nf; i++) {
+		memcpy(p, f[i].p, f[i].n);
+		p += f[i].n;
+	}
+	/* The next record 4-byte aligned: its lengths are read as words. */
+	size_t used = ((size_t)(p - s->p) + 3) & ~(size_t)3;
+	s->p += used < s->left ? used : s->left;
+	s->left -= used < s->left ? used : s->left;
 	return s->n++;
 }
 
 void
 rowstore_get(struct rowstore *s, size_t i, struct record *r)
 {
-	const char *p = s->bytes + s->off[i];
+	const char *p = s->rec[i];
 	uint32_t nf;
 
 	memcpy(&nf, p, sizeof nf);
-	p += sizeof nf;
 	if (nf > s->fcap) {
 		s->fcap = nf * 2;
 		s->f = xrealloc(s->f, s->fcap * sizeof *s->f);
 	}
+	const uint32_t *len = (const uint32_t *)(const void *)(p + sizeof nf);
+	const char *b = p + sizeof nf + nf * sizeof *len;
 	for (uint32_t j = 0; j < nf; j++) {
-		uint32_t len;
-		memcpy(&len, p, sizeof len);
-		s->f[j] = (struct str){ p + sizeof len, len };
-		p += sizeof len + len;
+		s->f[j] = (struct str){ b, len[j] };
+		b += len[j];
 	}
 	*r = (struct record){ nf, s->f, 0, NULL };
 }
@@ -68,8 +80,10 @@ rowstore_get(struct rowstore *s, size_t i, struct record *r)
 void
 rowstore_free(struct rowstore *s)
 {
-	free(s->bytes);
-	free(s->off);
+	for (size_t i = 0; i < s->nblocks; i++)
+		free(s->blocks[i]);
+	free(s->blocks);
+	free(s->rec);
 	free(s->f);
 	memset(s, 0, sizeof *s);
 }

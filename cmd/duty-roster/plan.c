@@ -439,6 +439,25 @@ plan_write(const struct plan *p, struct app *a, const struct map *rg,
 
 /* ---- options ---------------------------------------------------------- */
 
+/* --day-weights W,SAT,SUN,HOL: four figures above 0.  0 or -1. */
+static int
+day_weights(const char *arg, long long dw[4])
+{
+	struct str rest = str_of(arg), tok;
+	long long v[4];
+	int n = 0;
+
+	while (str_next_token(&rest, ',', &tok)) {
+		if (n == 4 || parse_milli(tok, &v[n]) != 0 || v[n] == 0)
+			return -1;
+		n++;
+	}
+	if (n != 4)
+		return -1;
+	memcpy(dw, v, sizeof v);
+	return 0;
+}
+
 static void
 plan_options(struct plan *p, struct app *a, int argc, char **argv)
 {
@@ -455,8 +474,6 @@ plan_options(struct plan *p, struct app *a, int argc, char **argv)
 		{ "format",      required_argument, NULL, O_FORMAT },
 		{ NULL, 0, NULL, 0 }
 	};
-	static const char DW_EXPECTED[] = "four numbers above 0, for weekdays, "
-	    "Saturdays, Sundays and holidays, such as 1,1.2,1.5,2";
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, COMMON_SHORTOPTS, longopts,
@@ -485,21 +502,12 @@ plan_options(struct plan *p, struct app *a, int argc, char **argv)
 				bad_option("--handover", "time", optarg,
 				    "HH:MM from 00:00 to 23:59");
 			break;
-		case O_DAY_WEIGHTS: {
-			struct str rest = str_of(optarg), tok;
-			int n = 0;
-			while (str_next_token(&rest, ',', &tok)) {
-				if (n == 4 || parse_milli(tok, &p->dw[n]) != 0 ||
-				    p->dw[n] == 0)
-					bad_option("--day-weights", "weights",
-					    optarg, DW_EXPECTED);
-				n++;
-			}
-			if (n != 4)
+		case O_DAY_WEIGHTS:
+			if (day_weights(optarg, p->dw) != 0)
 				bad_option("--day-weights", "weights", optarg,
-				    DW_EXPECTED);
+				    "four numbers above 0, for weekdays, Saturdays,"
+				    " Sundays and holidays, such as 1,1.2,1.5,2");
 			break;
-		}
 		case O_HOLIDAYS:
 			p->holidays = optarg;
 			break;

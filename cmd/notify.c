@@ -31,9 +31,11 @@
 
 #define SYNOPSIS \
 	"--templates DIR [--to COLUMN --from ADDR]\n" \
-	"       [--mbox FILE | --maildir DIR | --sendmail CMD] [--sms COLUMN --sms-out FILE]\n" \
-	"       [--sms-max N] [--name COLUMN] [--group COLUMNS] [--lang-column COLUMN]\n" \
-	"       [--lang CODE] [--sent FILE] [--dry-run] " COMMON_USAGE " [FILE...]"
+	"       [--mbox FILE | --maildir DIR | --sendmail CMD]\n" \
+	"       [--sms COLUMN --sms-out FILE] [--sms-max N] [--name COLUMN]\n" \
+	"       [--group COLUMNS] [--lang-column COLUMN] [--lang CODE]\n" \
+	"       [--sent FILE] [--dry-run]\n" \
+	"       " COMMON_USAGE " [FILE...]"
 
 enum {
 	OPT_TO = OPT_PROGRAM, OPT_SMS, OPT_NAME, OPT_GROUP, OPT_TEMPLATES,
@@ -449,9 +451,10 @@ resolve_languages(void)
 		bool ok = t >= 0 && (!u->mail || N.langs[t].has_mail) &&
 		    (!u->sms || N.langs[t].has_mail || N.langs[t].has_sms);
 		if (!ok)
-			fatal("no template for language '%s' (%s/%s.txt%s%s%s), "
+			fatal("no template for language '%s' (%s/%s.txt%s%s%s%s%s), "
 			    "needed by %ld message%s, the first for %s:%ld",
 			    code, N.templates, code, u->mail ? "" : " or ",
+			    u->mail ? "" : N.templates, u->mail ? "" : "/",
 			    u->mail ? "" : code, u->mail ? "" : ".sms.txt",
 			    u->groups, u->groups == 1 ? "" : "s", u->file,
 			    u->line);
@@ -556,6 +559,11 @@ row_recipient(struct row *w, struct str *addr, bool *sms, char *phone)
 	if (get_str(w, N.c_to, OPTIONAL, &email) < 0 ||
 	    get_str(w, N.c_sms, OPTIONAL, &tel) < 0)
 		return -1;
+	/* One column of both (survey-invite's contact): an e-mail address
+	 * has an @, a phone number has none. */
+	if (N.c_to >= 0 && N.c_to == N.c_sms)
+		*(memchr(email.p, '@', email.n) ? &tel : &email) =
+		    (struct str){ "", 0 };
 	switch (channel_of(email, tel, phone)) {
 	case TO_EMAIL:
 		*addr = email;
@@ -575,7 +583,7 @@ row_recipient(struct row *w, struct str *addr, bool *sms, char *phone)
 	case TO_NONE:
 		break;
 	}
-	if (N.c_to >= 0 && N.c_sms >= 0)
+	if (N.c_to >= 0 && N.c_sms >= 0 && N.c_to != N.c_sms)
 		return row_fail(w, "%s, %s: missing value (no e-mail address "
 		    "and no phone)", stream_colname(w->s, N.c_to),
 		    stream_colname(w->s, N.c_sms));
@@ -957,7 +965,7 @@ check_options(void)
 	if (N.to == NULL && N.sms == NULL)
 		bad_option("%s", "--to COLUMN or --sms COLUMN (or both) is required");
 	if (mail_outs > 1)
-		bad_option("%s", "one of --mbox, --maildir and --sendmail");
+		bad_option("%s", "--mbox, --maildir and --sendmail: one of them, not two");
 	if (mail_outs && N.to == NULL)
 		bad_option("%s", "--mbox, --maildir, --sendmail: no e-mail is "
 		    "sent without --to COLUMN");

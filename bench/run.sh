@@ -75,7 +75,7 @@ build_tool gen ""
 build_tool timeit ""		# getrusage of the child: what /usr/bin/time -f gives, in microseconds
 build_tool parse-only "${CSV_LIBS:--lcsv}"
 
-for p in complaint-sla svc-remind warranty-check duty-roster; do
+for p in complaint-sla svc-remind warranty-check duty-roster notify; do
 	if [ ! -f "cmd/$p.c" ]; then
 		[ -x "bin/$p" ] || note "$p: cmd/$p.c not written yet: skipped"
 		[ -x "bin/$p" ] && note "$p: cmd/$p.c missing, measuring the existing bin/$p"
@@ -121,6 +121,7 @@ gen terms 0 "$D/terms.csv"
 gen components 0 "$D/components.csv"
 gen claims 1000000 "$D/claims-1000000.csv"
 gen members 1000 "$D/members-1000.csv"
+gen reminders 1000000 "$D/reminders-1000000.csv"
 # Miller runs on a prefix: the generator writes the same first rows for any N.
 if [ "$MLR_ROWS" -gt 0 ] && [ "$MLR_ROWS" -lt 1000000 ]; then
 	MT=$D/tickets-$MLR_ROWS.csv MC=$D/claims-$MLR_ROWS.csv
@@ -297,6 +298,19 @@ else
 	note "duty-roster: no binary: plan and audit skipped"
 fi
 
+# notify: a night of 1M reminders of 200,000 recipients (seven in ten by
+# e-mail, into an mbox; the others by SMS), and the same with --sent, as
+# the nightly job runs it (the rows written back: 216 MB more output).
+R=$D/reminders-1000000.csv
+base=parse:reminders
+NOTIFY="bin/notify --templates samples/templates/maintenance --to email --sms phone --name customer --from service@example.lt --as-of 2026-11-20 --tz $ZONE --mbox $TMP/notify.mbox --sms-out $TMP/notify-sms.csv"
+if have notify; then
+	measure notify 1000000 "$R" "$RUNS" $NOTIFY "$R"
+	measure notify:sent 1000000 "$R" "$RUNS" $NOTIFY --sent "$TMP/notify-sent.csv" "$R"
+	rm -f "$TMP"/notify*
+fi
+base=
+
 summarize
 
 # ---- report ------------------------------------------------------------
@@ -319,6 +333,7 @@ END {
 	base["complaint-sla:1M"] = "parse:tickets-1M"; base["complaint-sla:4M"] = "parse:tickets-4M"
 	base["svc-remind"] = "parse:history"; base["warranty-check"] = "parse:claims"
 	base["duty-roster:audit"] = "parse:calls"
+	base["notify"] = "parse:reminders"; base["notify:sent"] = "parse:reminders"
 	base["echo:tickets-1M"] = "parse:tickets-1M"; base["echo:history"] = "parse:history"
 	base["echo:claims"] = "parse:claims"; base["echo:calls"] = "parse:calls"
 	peer["complaint-sla:1M"] = "mlr:complaint-sla"; peer["complaint-sla:4M"] = "mlr:complaint-sla"
@@ -346,6 +361,7 @@ END {
 	ratio("complaint-sla:1M", "parse:tickets-1M", 2.5, "complaint-sla <= 2.5x parse-only")
 	ratio("svc-remind", "parse:history", 3, "svc-remind <= 3x parse-only")
 	ratio("warranty-check", "parse:claims", 3, "warranty-check <= 3x parse-only")
+	ratio("notify", "parse:reminders", 5, "notify, 1M rows of 200,000 recipients to an mbox <= 5x parse-only")
 	faster("complaint-sla:1M", "mlr:complaint-sla", "complaint-sla >= 10x faster than mlr")
 	faster("warranty-check", "mlr:warranty-check", "warranty-check >= 10x faster than mlr")
 	if (broke("complaint-sla:1M", "complaint-sla peak memory") || broke("complaint-sla:4M", "complaint-sla peak memory"))

@@ -23,6 +23,7 @@
 #include "mail.h"
 #include "mailout.h"
 #include "map.h"
+#include "num.h"
 #include "opts.h"
 #include "outcols.h"
 #include "stream.h"
@@ -266,6 +267,7 @@ static struct {
 	unsigned char *blob_next;	/* the chunk that blobs are taken from */
 	size_t blob_left;
 	bool *keep;		/* per column: kept in the blob */
+	size_t *shown, nshown;	/* the columns a message shows */
 	size_t nf;
 	/* output */
 	long delivered, failed, mails, smses;
@@ -425,12 +427,18 @@ find_columns(struct stream *in)
 	 * --sent, which writes the rows back. */
 	N.nf = in->header.nf;
 	N.keep = xcalloc(N.nf, sizeof *N.keep);
-	for (size_t i = 0; i < N.nf; i++)
-		N.keep[i] = N.sent != NULL;
+	N.shown = xcalloc(N.nf, sizeof *N.shown);
+	bool *shown = xcalloc(N.nf, sizeof *shown);
 	for (size_t i = 0; i < N.nph; i++)
-		N.keep[N.ph[i].col] = true;
+		shown[N.ph[i].col] = true;
 	if (N.c_name >= 0)
-		N.keep[N.c_name] = true;
+		shown[N.c_name] = true;
+	for (size_t i = 0; i < N.nf; i++) {
+		N.keep[i] = shown[i] || N.sent != NULL;
+		if (shown[i])
+			N.shown[N.nshown++] = i;
+	}
+	free(shown);
 }
 
 /* The templates of each language of the data, or fatal: nothing is sent
@@ -735,10 +743,11 @@ group_cells(struct out *o, const struct group *g)
 	for (uint32_t k = g->first; k != UINT32_MAX; k = N.rows[k].next, r++) {
 		struct str *f = o->cells + r * N.nf;
 		unkeep_row(N.rows[k].blob, f);
-		for (size_t i = 0; i < N.nf; i++) {
-			f[i] = str_trim(f[i]);
-			if (field_unknown(f[i]))
-				f[i] = (struct str){ "", 0 };
+		for (size_t j = 0; j < N.nshown; j++) {
+			struct str *v = &f[N.shown[j]];
+			*v = str_trim(*v);
+			if (v->n > 0 && field_unknown(*v))
+				*v = (struct str){ "", 0 };
 		}
 	}
 }
@@ -762,7 +771,8 @@ report_row(const struct group *g, const char *id, const char *lang,
 	csvout_cstr(app.out, g->sms ? "sms" : "email");
 	csvout_str(app.out, g->addr);
 	csvout_cstr(app.out, lang);
-	csvout_int(app.out, g->nrows);
+	char n[24];
+	csvout_known(app.out, n, fmt_int(n, g->nrows));
 	csvout_cstr(app.out, status);
 	csvout_endrow(app.out);
 }

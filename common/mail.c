@@ -320,37 +320,153 @@ mail_ctime(char *buf, tstamp t)
 
 /* ---- the Message-ID ------------------------------------------------- */
 
-typedef unsigned __int128 u128;
+/* MurmurHash3_x64_128 (Austin Appleby, public domain), streaming. */
+#define C1 0x87c37b91114253d5ULL
+#define C2 0x4cf5ad432745937fULL
+
+static inline uint64_t
+rotl(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+static inline uint64_t
+fmix(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
+static inline uint64_t
+load64(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)	/* little-endian on every machine */
+		v = v << 8 | p[i];
+	return v;
+}
+
+static inline void
+block(struct mail_hasher *m, const unsigned char *p)
+{
+	uint64_t k1 = load64(p), k2 = load64(p + 8);
+
+	k1 *= C1; k1 = rotl(k1, 31); k1 *= C2; m->h1 ^= k1;
+	m->h1 = rotl(m->h1, 27); m->h1 += m->h2; m->h1 = m->h1 * 5 + 0x52dce729;
+	k2 *= C2; k2 = rotl(k2, 33); k2 *= C1; m->h2 ^= k2;
+	m->h2 = rotl(m->h2, 31); m->h2 += m->h1; m->h2 = m->h2 * 5 + 0x38495ab5;
+}
+
+void
+mail_hash_init(struct mail_hasher *m)
+{
+	memset(m, 0, sizeof *m);
+}
+
+void
+mail_hash_add(struct mail_hasher *m, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	m->total += n;
+	if (m->ntail > 0) {
+		size_t k = 16 - m->ntail < n ? 16 - m->ntail : n;
+		memcpy(m->tail + m->ntail, p, k);
+		m->ntail += k;
+		p += k;
+		n -= k;
+		if (m->ntail < 16)
+			return;
+		block(m, m->tail);
+		m->ntail = 0;
+	}
+	for (; n >= 16; p += 16, n -= 16)
+		block(m, p);
+	memcpy(m->tail, p, n);
+	m->ntail = n;
+}
+
+struct mail_hash
+mail_hash_end(struct mail_hasher *m)
+{
+	uint64_t k1 = 0, k2 = 0;
+	const unsigned char *t = m->tail;
+
+	switch (m->ntail) {
+	case 15: k2 ^= (uint64_t)t[14] << 48; /* FALLTHROUGH */
+	case 14: k2 ^= (uint64_t)t[13] << 40; /* FALLTHROUGH */
+	case 13: k2 ^= (uint64_t)t[12] << 32; /* FALLTHROUGH */
+	case 12: k2 ^= (uint64_t)t[11] << 24; /* FALLTHROUGH */
+	case 11: k2 ^= (uint64_t)t[10] << 16; /* FALLTHROUGH */
+	case 10: k2 ^= (uint64_t)t[9] << 8; /* FALLTHROUGH */
+	case 9:
+		k2 ^= (uint64_t)t[8];
+		k2 *= C2; k2 = rotl(k2, 33); k2 *= C1; m->h2 ^= k2;
+		/* FALLTHROUGH */
+	case 8: k1 ^= (uint64_t)t[7] << 56; /* FALLTHROUGH */
+	case 7: k1 ^= (uint64_t)t[6] << 48; /* FALLTHROUGH */
+	case 6: k1 ^= (uint64_t)t[5] << 40; /* FALLTHROUGH */
+	case 5: k1 ^= (uint64_t)t[4] << 32; /* FALLTHROUGH */
+	case 4: k1 ^= (uint64_t)t[3] << 24; /* FALLTHROUGH */
+	case 3: k1 ^= (uint64_t)t[2] << 16; /* FALLTHROUGH */
+	case 2: k1 ^= (uint64_t)t[1] << 8; /* FALLTHROUGH */
+	case 1:
+		k1 ^= (uint64_t)t[0];
+		k1 *= C1; k1 = rotl(k1, 31); k1 *= C2; m->h1 ^= k1;
+	}
+	m->h1 ^= m->total;
+	m->h2 ^= m->total;
+	m->h1 += m->h2;
+	m->h2 += m->h1;
+	m->h1 = fmix(m->h1);
+	m->h2 = fmix(m->h2);
+	m->h1 += m->h2;
+	m->h2 += m->h1;
+	return (struct mail_hash){ m->h1, m->h2 };
+}
 
 struct mail_hash
 mail_hash(const struct str *parts, size_t n)
 {
-	/* FNV-1a 128: offset basis and prime of the FNV specification. */
-	const u128 prime = ((u128)1 << 88) + 0x13B;
-	u128 h = ((u128)0x6c62272e07bb0142ULL << 64) | 0x62b821756295c58dULL;
+	struct mail_hasher m;
 
+	mail_hash_init(&m);
 	for (size_t k = 0; k < n; k++) {
-		uint64_t len = parts[k].n;
-		for (int i = 0; i < 8; i++) {
-			h ^= (unsigned char)(len >> (8 * i));
-			h *= prime;
-		}
-		const unsigned char *p = (const unsigned char *)parts[k].p;
-		for (size_t i = 0; i < parts[k].n; i++) {
-			h ^= p[i];
-			h *= prime;
-		}
+		unsigned char len[8];
+		for (int i = 0; i < 8; i++)
+			len[i] = (unsigned char)((uint64_t)parts[k].n >> (8 * i));
+		mail_hash_add(&m, len, 8);
+		mail_hash_add(&m, parts[k].p, parts[k].n);
 	}
-	return (struct mail_hash){ (uint64_t)(h >> 64), (uint64_t)h };
+	return mail_hash_end(&m);
 }
 
 size_t
 mail_id_format(char *buf, size_t cap, struct mail_hash h, struct str domain)
 {
-	int n = snprintf(buf, cap, "<%016llx%016llx@%.*s>",
-	    (unsigned long long)h.hi, (unsigned long long)h.lo, (int)domain.n,
-	    domain.p);
-	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	if (cap < 36 + domain.n) {
+		buf[0] = '\0';
+		return 0;
+	}
+	buf[n++] = '<';
+	for (int i = 60; i >= 0; i -= 4)
+		buf[n++] = hex[h.hi >> i & 15];
+	for (int i = 60; i >= 0; i -= 4)
+		buf[n++] = hex[h.lo >> i & 15];
+	buf[n++] = '@';
+	memcpy(buf + n, domain.p, domain.n);
+	n += domain.n;
+	buf[n++] = '>';
+	buf[n] = '\0';
+	return n;
 }
 
 /* ---- the body ------------------------------------------------------- */
@@ -420,20 +536,23 @@ mail_format(struct buf *out, const struct mail *m)
 {
 	char date[32];
 	struct buf body = { 0 };
+	struct str text = m->body;
 
-	/* One line end: LF. */
-	for (size_t i = 0; i < m->body.n; i++) {
-		char c = m->body.p[i];
-		if (c == '\r') {
-			if (i + 1 < m->body.n && m->body.p[i + 1] == '\n')
-				continue;
-			c = '\n';
+	/* One line end: LF (a value may bring CRLF or CR). */
+	if (memchr(text.p, '\r', text.n) != NULL) {
+		for (size_t i = 0; i < text.n; i++) {
+			char c = text.p[i];
+			if (c == '\r') {
+				if (i + 1 < text.n && text.p[i + 1] == '\n')
+					continue;
+				c = '\n';
+			}
+			buf_putc(&body, c);
 		}
-		buf_putc(&body, c);
+		text = buf_view(&body);
 	}
-	if (body.n == 0 || body.p[body.n - 1] != '\n')
-		buf_putc(&body, '\n');
-	bool qp = mail_body_needs_qp(buf_view(&body));
+	bool lf = text.n > 0 && text.p[text.n - 1] == '\n';
+	bool qp = mail_body_needs_qp(text);
 
 	mail_header_mailbox(out, "From", m->from_name, m->from_addr);
 	mail_header_mailbox(out, "To", m->to_name, m->to_addr);
@@ -453,9 +572,11 @@ mail_format(struct buf *out, const struct mail *m)
 	}
 	buf_cat(out, "Auto-Submitted: auto-generated\n\n");
 	if (qp)
-		mail_qp(out, buf_view(&body));
+		mail_qp(out, text);
 	else
-		buf_str(out, buf_view(&body));
+		buf_str(out, text);
+	if (!lf)
+		buf_putc(out, '\n');
 	buf_free(&body);
 }
 

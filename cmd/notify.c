@@ -6,8 +6,8 @@
  *
  * The whole stream is read first: a recipient's rows may be far apart,
  * and the languages must be known before anything is sent.  Each row's
- * fields are kept in an arena as one blob (a varint length, then the
- * bytes, per kept column: no allocation per field) and linked into its
+ * fields (those the messages show; all of them for --sent) are packed in
+ * a rowstore, no allocation per field, and the row is linked into its
  * group; the groups are then sent in the order of their first rows.
  */
 #include <dirent.h>
@@ -26,6 +26,7 @@
 #include "num.h"
 #include "opts.h"
 #include "outcols.h"
+#include "rowstore.h"
 #include "stream.h"
 #include "template.h"
 #include "util.h"
@@ -76,7 +77,6 @@ static const struct prog_info info = {
 #define PHONE_DIGITS_MAX 15	/* E.164 */
 #define NO_DOMAIN "notify.invalid"	/* message ids without --from */
 #define ID_MAX 320
-#define BLOB_CHUNK ((size_t)1 << 20)
 
 /* The report: one row per message. */
 static const char *const report_cols[] = { "message_id", "channel", "to",
@@ -224,8 +224,7 @@ struct group {
 	struct mail_hash id;
 };
 
-struct kept {
-	const unsigned char *blob;
+struct kept {		/* row i of the rowstore */
 	uint32_t group;
 	uint32_t next;		/* the group's next row, or UINT32_MAX */
 };
@@ -264,9 +263,9 @@ static struct {
 	struct kept *rows;
 	size_t nrows, caprows;
 	struct arena arena;
-	unsigned char *blob_next;	/* the chunk that blobs are taken from */
-	size_t blob_left;
-	bool *keep;		/* per column: kept in the blob */
+	struct rowstore store;	/* the rows' kept fields */
+	size_t *kept, nkept;	/* the columns kept */
+	struct str *tmp;	/* a row's kept fields, to store them */
 	size_t *shown, nshown;	/* the columns a message shows */
 	size_t nf;
 	/* output */
@@ -426,15 +425,17 @@ find_columns(struct stream *in)
 	/* What a row keeps: what the messages show, and all of it for
 	 * --sent, which writes the rows back. */
 	N.nf = in->header.nf;
-	N.keep = xcalloc(N.nf, sizeof *N.keep);
+	N.kept = xcalloc(N.nf, sizeof *N.kept);
 	N.shown = xcalloc(N.nf, sizeof *N.shown);
+	N.tmp = xcalloc(N.nf, sizeof *N.tmp);
 	bool *shown = xcalloc(N.nf, sizeof *shown);
 	for (size_t i = 0; i < N.nph; i++)
 		shown[N.ph[i].col] = true;
 	if (N.c_name >= 0)
 		shown[N.c_name] = true;
 	for (size_t i = 0; i < N.nf; i++) {
-		N.keep[i] = shown[i] || N.sent != NULL;
+		if (shown[i] || N.sent != NULL)
+			N.kept[N.nkept++] = i;
 		if (shown[i])
 			N.shown[N.nshown++] = i;
 	}
@@ -472,89 +473,25 @@ resolve_languages(void)
 
 /* ---- reading -------------------------------------------------------- */
 
+/* The kept fields of R, into the rowstore (row N.nrows). */
 static void
-put_varint(unsigned char **p, size_t v)
-{
-	while (v >= 0x80) {
-		*(*p)++ = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	*(*p)++ = (unsigned char)v;
-}
-
-static size_t
-get_varint(const unsigned char **p)
-{
-	size_t v = 0;
-	int shift = 0;
-
-	while (**p & 0x80) {
-		v |= (size_t)(*(*p)++ & 0x7F) << shift;
-		shift += 7;
-	}
-	return v | (size_t)*(*p)++ << shift;
-}
-
-static size_t
-varint_len(size_t v)
-{
-	size_t n = 1;
-
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
-
-/* N bytes for a blob: rows are packed byte to byte in chunks of the
- * arena (whose own pieces are rounded to 16). */
-static unsigned char *
-blob_alloc(size_t n)
-{
-	if (n > N.blob_left) {
-		size_t sz = n > BLOB_CHUNK ? n : BLOB_CHUNK;
-		N.blob_next = arena_alloc(&N.arena, sz);
-		N.blob_left = sz;
-	}
-	unsigned char *p = N.blob_next;
-	N.blob_next += n;
-	N.blob_left -= n;
-	return p;
-}
-
-/* The kept fields of R, as one blob. */
-static const unsigned char *
 keep_row(const struct record *r)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < N.nf; i++)
-		if (N.keep[i])
-			n += varint_len(r->f[i].n) + r->f[i].n;
-	unsigned char *blob = blob_alloc(n), *p = blob;
-	for (size_t i = 0; i < N.nf; i++)
-		if (N.keep[i]) {
-			put_varint(&p, r->f[i].n);
-			memcpy(p, r->f[i].p, r->f[i].n);
-			p += r->f[i].n;
-		}
-	return blob;
+	for (size_t j = 0; j < N.nkept; j++)
+		N.tmp[j] = r->f[N.kept[j]];
+	rowstore_add(&N.store, N.tmp, N.nkept);
 }
 
-/* The fields of a kept row into F (N.nf); the others empty. */
+/* The fields of kept row I into F (N.nf, whose other fields stay as they
+ * are: empty). */
 static void
-unkeep_row(const unsigned char *blob, struct str *f)
+unkeep_row(size_t i, struct str *f)
 {
-	for (size_t i = 0; i < N.nf; i++) {
-		if (!N.keep[i]) {
-			f[i] = (struct str){ "", 0 };
-			continue;
-		}
-		size_t n = get_varint(&blob);
-		f[i] = (struct str){ (const char *)blob, n };
-		blob += n;
-	}
+	struct record r;
+
+	rowstore_get(&N.store, i, &r);
+	for (size_t j = 0; j < N.nkept; j++)
+		f[N.kept[j]] = r.f[j];
 }
 
 /* The row's recipient (the e-mail address, else the phone), or -1 when it
@@ -641,7 +578,8 @@ add_row(const struct record *r, uint32_t g)
 		N.caprows = N.caprows ? 2 * N.caprows : 4096;
 		N.rows = xrealloc(N.rows, N.caprows * sizeof *N.rows);
 	}
-	N.rows[N.nrows] = (struct kept){ keep_row(r), g, UINT32_MAX };
+	keep_row(r);
+	N.rows[N.nrows] = (struct kept){ g, UINT32_MAX };
 	struct group *gr = &N.groups[g];
 	if (gr->nrows++ == 0)
 		gr->first = (uint32_t)N.nrows;
@@ -736,13 +674,16 @@ static void
 group_cells(struct out *o, const struct group *g)
 {
 	if ((size_t)g->nrows * N.nf > o->capcells) {
+		size_t old = o->capcells;
 		o->capcells = (size_t)g->nrows * N.nf * 2;
 		o->cells = xrealloc(o->cells, o->capcells * sizeof *o->cells);
+		for (size_t i = old; i < o->capcells; i++)
+			o->cells[i] = (struct str){ "", 0 };	/* not kept */
 	}
 	size_t r = 0;
 	for (uint32_t k = g->first; k != UINT32_MAX; k = N.rows[k].next, r++) {
 		struct str *f = o->cells + r * N.nf;
-		unkeep_row(N.rows[k].blob, f);
+		unkeep_row(k, f);
 		for (size_t j = 0; j < N.nshown; j++) {
 			struct str *v = &f[N.shown[j]];
 			*v = str_trim(*v);
@@ -880,7 +821,7 @@ write_sent(struct stream *in)
 		const struct group *g = &N.groups[N.rows[i].group];
 		if (g->state != DELIVERED)
 			continue;
-		unkeep_row(N.rows[i].blob, f);
+		unkeep_row(i, f);
 		struct record r = { N.nf, f, 0, NULL };
 		struct str v = { id, mail_id_format(id, sizeof id, g->id, N.domain) };
 		outcols_row(&oc, w, &r, &v);

@@ -496,27 +496,30 @@ mail_qp(struct buf *b, struct str body)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p = (const unsigned char *)body.p;
-	size_t col = 0, start = 0;
+	size_t col = 0;
 
 	for (size_t i = 0; i < body.n; i++) {
 		unsigned char c = p[i];
 		if (c == '\n') {
 			buf_putc(b, '\n');
 			col = 0;
-			start = i + 1;
 			continue;
 		}
 		bool at_end = i + 1 == body.n || p[i + 1] == '\n';
 		bool lit = qp_literal(c) &&
-		    !((c == ' ' || c == '\t') && at_end) &&
-		    !(i == start && c == 'F' && body.n - i >= 5 &&
-		    memcmp(p + i, "From ", 5) == 0) &&
-		    !(i == start && c == '.' && at_end);
+		    !((c == ' ' || c == '\t') && at_end);
 		size_t w = lit ? 1 : 3;
 		/* a soft break keeps each line within 76 with its "=" */
 		if (col + w > 75 && !(at_end && col + w <= 76)) {
 			buf_put(b, "=\n", 2);
 			col = 0;
+		}
+		/* A line, hard or soft, that would start with "From " or be
+		 * "." alone: its first byte encoded. */
+		if (lit && col == 0 && ((c == 'F' && body.n - i >= 5 &&
+		    memcmp(p + i, "From ", 5) == 0) || (c == '.' && at_end))) {
+			lit = false;
+			w = 3;
 		}
 		if (lit)
 			buf_putc(b, (char)c);

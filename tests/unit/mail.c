@@ -468,12 +468,12 @@ test_qp(void)
 	};
 	struct buf b = { 0 };
 	char dec[8192];
-	size_t maxline;
+	size_t maxline, n;
 
 	for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
 		b.n = 0;
 		mail_qp(&b, str_of(bodies[i]));
-		size_t n = qp_decode(b.p ? b.p : "", b.n, dec, &maxline);
+		n = qp_decode(b.p ? b.p : "", b.n, dec, &maxline);
 		CHECK(n == strlen(bodies[i]) && memcmp(dec, bodies[i], n) == 0,
 		    "qp %zu round trip: %.*s", i, (int)b.n, b.p);
 		CHECK(maxline <= 76, "qp %zu: a line of %zu", i, maxline);
@@ -483,6 +483,19 @@ test_qp(void)
 		CHECK(strstr(b.p, " \n") == NULL && strstr(b.p, "\t\n") == NULL,
 		    "qp %zu: white space at a line's end", i);
 	}
+	/* a soft break before "From ": the next line does not start with it */
+	char from[200];
+	memset(from, 'x', 75);
+	strcpy(from + 75, "From here.\n");
+	for (int shift = 0; shift < 4; shift++) {
+		b.n = 0;
+		mail_qp(&b, str_of(from + shift));
+		buf_putc(&b, '\0');
+		n = qp_decode(b.p, b.n - 1, dec, &maxline);
+		CHECK(n == strlen(from + shift) && memcmp(dec, from + shift, n) == 0 &&
+		    strstr(b.p, "\nFrom ") == NULL, "qp soft break before From "
+		    "(shift %d): %s", shift, b.p);
+	}
 	/* long lines: soft breaks, at most 76 a line, whole =XX triplets */
 	char big[3000];
 	for (size_t i = 0; i < sizeof big - 1; i++)
@@ -490,7 +503,7 @@ test_qp(void)
 	big[sizeof big - 1] = '\0';
 	b.n = 0;
 	mail_qp(&b, str_of(big));
-	size_t n = qp_decode(b.p, b.n, dec, &maxline);
+	n = qp_decode(b.p, b.n, dec, &maxline);
 	CHECK(n == strlen(big) && memcmp(dec, big, n) == 0 && maxline <= 76,
 	    "qp long line: %zu bytes, lines up to %zu", n, maxline);
 	CHECK(!mail_body_needs_qp(STR_C("short\nlines\n")), "qp for short lines");

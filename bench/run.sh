@@ -339,7 +339,7 @@ NOTIFY="bin/notify --templates samples/templates/maintenance --to email --sms ph
 if have notify; then
 	measure notify 1000000 "$RM" "$RUNS" $NOTIFY "$RM"
 	measure notify:sent 1000000 "$RM" "$RUNS" $NOTIFY --sent "$TMP/notify-sent.csv" "$RM"
-	rm -f "$TMP"/notify*
+	rm -f "$TMP/notify.mbox" "$TMP/notify-sms.csv" "$TMP/notify-sent.csv"
 fi
 base=
 

@@ -1,15 +1,19 @@
 /* Unit tests of the message machinery: buf, template (grammar, errors,
  * expansion), mail (addresses, header encoding and folding, dates, the
- * Message-ID hash, quoted-printable, the message) and the mbox form.
+ * Message-ID hash, quoted-printable, the message), the mbox form and
+ * mailout (a Maildir, a command: its input, environment and failures).
  * Encoded and folded text is decoded again here, independently of the
  * encoder, and compared with what went in.  Prints each failure, exits 1. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "datetime.h"
 #include "mail.h"
+#include "mailout.h"
 #include "template.h"
 #include "util.h"
 
@@ -569,6 +573,92 @@ test_message(void)
 	buf_free(&e);
 }
 
+static int
+count_files(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static void
+test_mailout(void)
+{
+	char dir[256], path[512], why[512], cmd[600];
+	struct stat st;
+
+	snprintf(dir, sizeof dir, "%s/mailout.XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		CHECK(0, "mkdtemp");
+		return;
+	}
+	/* A Maildir: made with its three folders; each message in new/,
+	 * under a name of its own, none left in tmp/. */
+	snprintf(path, sizeof path, "%s/Mail", dir);
+	struct mailout *o = mailout_maildir(path);
+	for (int i = 0; i < 3; i++)
+		CHECK(mailout_put(o, STR_C(""), 0, NULL, STR_C("To: a@b.lt\n\nx\n"),
+		    why, sizeof why) == 0, "maildir put: %s", why);
+	mailout_close(o);
+	snprintf(path, sizeof path, "%s/Mail/new", dir);
+	CHECK(count_files(path) == 3, "maildir new: %d", count_files(path));
+	snprintf(path, sizeof path, "%s/Mail/tmp", dir);
+	CHECK(count_files(path) == 0, "maildir tmp: %d", count_files(path));
+	snprintf(path, sizeof path, "%s/Mail/cur", dir);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0700,
+	    "maildir cur mode %o", st.st_mode & 0777);
+	/* A command: its environment, the message on its input. */
+	snprintf(cmd, sizeof cmd, "{ echo \"$NOTIFY_TO\"; cat; } >'%s/got'", dir);
+	o = mailout_command(cmd);
+	const char *env[] = { "NOTIFY_TO", "a@b.lt", NULL };
+	CHECK(mailout_put(o, STR_C(""), 0, env, STR_C("To: a@b.lt\n\nhi\n"), why,
+	    sizeof why) == 0, "command put: %s", why);
+	mailout_close(o);
+	snprintf(path, sizeof path, "%s/got", dir);
+	FILE *f = fopen(path, "r");
+	char got[128] = "";
+	if (f != NULL) {
+		size_t n = fread(got, 1, sizeof got - 1, f);
+		got[n] = '\0';
+		fclose(f);
+	}
+	CHECK(strcmp(got, "a@b.lt\nTo: a@b.lt\n\nhi\n") == 0, "command got '%s'", got);
+	/* Failures: each with its reason. */
+	static const struct { const char *cmd, *why; } fail[] = {
+		{ "cat >/dev/null; exit 75", "the command exited with status 75" },
+		{ "cat >/dev/null; kill -TERM $$", "the command was killed by signal 15 (Terminated)" },
+	};
+	for (size_t i = 0; i < sizeof fail / sizeof fail[0]; i++) {
+		o = mailout_command(fail[i].cmd);
+		why[0] = '\0';
+		CHECK(mailout_put(o, STR_C(""), 0, NULL, STR_C("x\n"), why,
+		    sizeof why) == -1 && strcmp(why, fail[i].why) == 0,
+		    "command '%s': '%s'", fail[i].cmd, why);
+		mailout_close(o);
+	}
+	/* One that stops reading a message longer than the pipe holds. */
+	struct buf big = { 0 };
+	for (int i = 0; i < 300000; i++)
+		buf_putc(&big, i % 64 == 63 ? '\n' : 'x');
+	o = mailout_command("head -c 1 >/dev/null");
+	CHECK(mailout_put(o, STR_C(""), 0, NULL, buf_view(&big), why,
+	    sizeof why) == -1 && strstr(why, "did not read the whole message"),
+	    "command that stops reading: '%s'", why);
+	mailout_close(o);
+	buf_free(&big);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("could not remove %s\n", dir);
+}
+
 int
 main(void)
 {
@@ -581,6 +671,7 @@ main(void)
 	test_ids();
 	test_qp();
 	test_message();
+	test_mailout();
 	printf("%d checks, %d failed\n", checks, failures);
 	return failures != 0;
 }

@@ -172,7 +172,9 @@ row_value(const struct row *w, int col)
 	if (col < 0 || (size_t)col >= w->r->nf)
 		return (struct str){ "", 0 };
 	struct str v = str_trim(w->r->f[col]);
-	if (w->kind != ROW_OWN && v.n > 0 && field_unknown(v))
+	/* Without --na, only `-` is unknown: no call for every value. */
+	if (w->kind != ROW_OWN && (v.n == 1 || (v.n > 0 && nna > 0)) &&
+	    field_unknown(v))
 		return (struct str){ "", 0 };
 	return v;
 }

@@ -135,14 +135,14 @@ struct claim_cols {
 struct wc {
 	struct app app;
 	struct map tiers, comps;	/* codes, ignoring case; value = index */
-	const char **tier_names;	/* the tiers as the terms spell them */
+	char *tier_list;	/* "basic-6m, extended-24m": for messages */
 	struct term *terms;
 	size_t nterms;
 	struct tier *tier;	/* per tier */
 	struct component *pats;
 	size_t npats;
 	struct pattern_list *plist;	/* the patterns, tried in one scan */
-	struct memo *memo[2];	/* pattern results of parts, descriptions */
+	struct memo *parts;	/* pattern results of the parts */
 	struct vslot *tab;	/* VIN table */
 	size_t nslot, nvin;
 	struct contract *con;	/* every contract, in file order */
@@ -164,6 +164,25 @@ static int
 code_add(struct map *m, struct str s)
 {
 	return (int)*map_put(m, s, map_count(m), NULL);
+}
+
+/* The codes of M, as the terms spell them: "a, b, c". */
+static char *
+code_list(const struct map *m)
+{
+	size_t len = 1;
+
+	for (size_t i = 0; i < map_count(m); i++)
+		len += m->e[i].key.n + 2;
+	char *list = xmalloc(len), *p = list;
+	for (size_t i = 0; i < map_count(m); i++) {
+		if (i > 0)
+			memcpy(p, ", ", 2), p += 2;
+		memcpy(p, m->e[i].key.p, m->e[i].key.n);
+		p += m->e[i].key.n;
+	}
+	*p = '\0';
+	return list;
 }
 
 /* ---- the rules ---- */
@@ -312,26 +331,58 @@ claim_verdict(const struct wc *w, const struct contract *first, int comp,
 }
 
 /* Part names repeat a lot (a workshop writes "Alternator" a thousand
- * times): the patterns' result on a text is remembered, one memo for the
- * parts and one for the descriptions, so that free text (rarely repeated)
- * does not push the parts out.  A failed match is not remembered. */
+ * times): the patterns' result on a part is remembered.  Descriptions are
+ * free text (an order number, the customer's words) that rarely repeats:
+ * remembered, they would only push the parts out (measured: 3% slower on
+ * make bench), so they are matched each time.  A failed match is not
+ * remembered. */
 enum { TEXT_PART, TEXT_DESC };
 
-/* The first pattern (index in pats) that matches TEXT, -1 none, -2 a limit
- * hit (*failed: the pattern's index). */
-static int
-match_text(const struct wc *w, int which, struct str text, size_t *failed)
-{
-	uint64_t h = 0;
-	const int *kept = memo_get(w->memo[which], text, &h);
+/* What the memo keeps of a part: the first pattern that matches it, and
+ * whether it is valid UTF-8, so that a part seen before is not checked
+ * again (an invalid one goes through row_text(), which warns once per
+ * file). */
+struct text_result {
+	int pattern;		/* index in pats, -1 none */
+	bool utf8;
+};
 
-	if (kept != NULL)
-		return *kept;
-	int k = w->plist == NULL ? -1
-	    : pattern_list_first(w->plist, text.p, text.n, failed);
-	if (k != -2)
-		memo_put(w->memo[which], text, h, &k);
-	return k;
+/* The first pattern (index in pats) that matches TEXT, -1 none, -2 a
+ * limit hit (*failed: the pattern's index). */
+static int
+first_pattern(const struct wc *w, struct str text, size_t *failed)
+{
+	if (w->plist == NULL)
+		return -1;
+	return pattern_list_first(w->plist, text.p, text.n, failed);
+}
+
+/* first_pattern() of the text of COL in ROW (WHICH: TEXT_PART or
+ * TEXT_DESC), the parts through the memo. */
+static int
+match_text(const struct wc *w, struct row *row, int which, int col,
+    size_t *failed)
+{
+	if (which == TEXT_DESC)
+		return first_pattern(w, row_text(row, col), failed);
+
+	struct str text = rec_field(row->r, col);
+	uint64_t h = 0;
+	const struct text_result *kept = memo_get(w->parts, text, &h);
+	struct text_result res;
+
+	if (kept != NULL) {
+		if (!kept->utf8)
+			row_text(row, col);	/* the warning, once per file */
+		return kept->pattern;
+	}
+	res.utf8 = str_utf8_valid(text);
+	if (!res.utf8)
+		row_text(row, col);
+	res.pattern = first_pattern(w, text, failed);
+	if (res.pattern != -2)
+		memo_put(w->parts, text, h, &res);
+	return res.pattern;
 }
 
 /*
@@ -356,7 +407,7 @@ classify(const struct wc *w, struct row *row, struct str *given)
 		if (row_value(row, col[k]).n == 0)
 			continue;
 		size_t bad = 0;
-		int p = match_text(w, k, row_text(row, col[k]), &bad);
+		int p = match_text(w, row, k, col[k], &bad);
 		if (p >= 0)
 			return w->pats[p].comp;
 		if (p == -2) {
@@ -455,9 +506,7 @@ load_terms(struct wc *w, const char *path)
 		tt->terms = xrealloc(tt->terms, (tt->n + 1) * sizeof(int));
 		tt->terms[tt->n++] = (int)i;
 	}
-	w->tier_names = xcalloc(map_count(&w->tiers) + 1, sizeof(char *));
-	for (size_t i = 0; i < map_count(&w->tiers); i++)
-		w->tier_names[i] = code_name(&w->tiers, (int)i).p;
+	w->tier_list = code_list(&w->tiers);
 	stream_close(&t);
 }
 
@@ -521,11 +570,18 @@ static int
 contract_read(const struct wc *w, struct row *row,
     const struct contract_cols *cc, struct crow *c)
 {
+	struct str tier;
+
 	c->start_km = 0;
 	if (get_str(row, cc->vin, REQUIRED, &c->vin) < 0 ||
-	    get_choice(row, cc->tier, REQUIRED, "tier", w->tier_names,
-	    &c->tier) < 0 ||
-	    get_date(row, cc->start, REQUIRED, &c->start) < 0 ||
+	    get_str(row, cc->tier, REQUIRED, &tier) < 0)
+		return -1;
+	long i = map_index(&w->tiers, tier);
+	if (i < 0)	/* the wording of get_choice() */
+		return row_bad(row, cc->tier, "unknown tier", "expected one of: %s",
+		    w->tier_list);
+	c->tier = (int)i;
+	if (get_date(row, cc->start, REQUIRED, &c->start) < 0 ||
 	    get_count(row, cc->start_km, OPTIONAL, &c->start_km) < 0)
 		return -1;
 	return str_eq_cstr_ci(row_value(row, cc->status), "void") ? 0 : 1;
@@ -647,9 +703,64 @@ contract_add(struct wc *w, const struct crow *c, const char *file,
 	}
 }
 
-/* Contracts come in no order of VIN: the slot of the row this many ahead
- * is fetched while this one is inserted. */
+/*
+ * Claims and contracts come in no order of VIN, and the contracts are too
+ * many for the cache: each look-up would wait for memory.  The reader has
+ * parsed the rows that follow (stream_peek_field), so the VIN slot of a row
+ * some rows ahead is fetched while this row is handled.
+ *
+ * Inserting a contract: the slot of the row CONTRACT_AHEAD rows ahead.
+ * Checking a claim: the slot of the row AHEAD_SLOT rows ahead; its hash is
+ * kept in a ring, and AHEAD_SLOT - AHEAD_CONTRACT rows later, when that
+ * slot has arrived, the row's first contract is fetched (a matching tag is
+ * enough to guess it).  A row's own VIN is hashed again when its row comes:
+ * as cheap as making sure that the VIN read ahead is the same.
+ */
 #define CONTRACT_AHEAD 4
+#define AHEAD_SLOT 6
+#define AHEAD_CONTRACT 3
+#define AHEAD_RING 8		/* a power of two, > AHEAD_SLOT */
+
+struct ahead {
+	uint64_t h;
+	bool set;		/* the row was parsed: h is its VIN's hash */
+};
+
+/* The hash of the VIN (column COL) of the row K rows ahead, or false when
+ * the reader has not parsed that row yet. */
+static bool
+hash_ahead(const struct stream *in, int col, size_t k, uint64_t *h)
+{
+	struct str vin = stream_peek_field(in, k, col);
+
+	if (vin.p == NULL)
+		return false;
+	*h = str_hash(str_trim(vin));
+	return true;
+}
+
+static void
+prefetch_ahead(const struct wc *w, const struct stream *in,
+    struct ahead *ring, unsigned long seq)
+{
+	struct ahead *a = &ring[(seq + AHEAD_SLOT) & (AHEAD_RING - 1)];
+
+	a->set = hash_ahead(in, w->cc.vin, AHEAD_SLOT, &a->h);
+	if (a->set)
+		__builtin_prefetch(&w->tab[(size_t)a->h & (w->nslot - 1)]);
+	a = &ring[(seq + AHEAD_CONTRACT) & (AHEAD_RING - 1)];
+	if (a->set) {
+		size_t mask = w->nslot - 1;
+		const struct vslot *sl;
+
+		for (size_t i = (size_t)a->h & mask; (sl = &w->tab[i])->first >= 0;
+		    i = (i + 1) & mask)
+			if (sl->tag == (uint32_t)(a->h >> 32)) {
+				__builtin_prefetch(&w->con[sl->first]);
+				break;
+			}
+	}
+}
 
 /* The contracts of -w: a data table (a bad row is reported, exit 1). */
 static void
@@ -669,11 +780,10 @@ load_contracts(struct wc *w, const char *path)
 	int32_t *tail = xmalloc(w->concap * sizeof(*tail));
 	while (stream_next(&t, &r)) {
 		struct crow c;
-		struct str ahead = stream_peek_field(&t, CONTRACT_AHEAD, cc.vin);
+		uint64_t h;
 
-		if (ahead.p != NULL)
-			__builtin_prefetch(&w->tab[(size_t)str_hash(
-			    str_trim(ahead)) & (w->nslot - 1)], 1);
+		if (hash_ahead(&t, cc.vin, CONTRACT_AHEAD, &h))
+			__builtin_prefetch(&w->tab[(size_t)h & (w->nslot - 1)], 1);
 		if (row_start(&row, &w->app, &t, &r, ROW_DATA) &&
 		    contract_read(w, &row, &cc, &c) == 1)
 			contract_add(w, &c, r.file, &tail);
@@ -684,69 +794,6 @@ load_contracts(struct wc *w, const char *path)
 
 /* ---- claims ---- */
 
-/*
- * Claims come in no order of VIN, and the contracts are too many for the
- * cache: each look-up would wait for memory.  The reader has parsed the
- * rows that follow (stream_peek_field): the VIN of the row AHEAD_SLOT rows
- * ahead is hashed and its slot fetched; AHEAD_SLOT - AHEAD_CONTRACT rows
- * later, its slot has arrived, and its first contract is fetched (a
- * matching tag is enough to guess it).  The VIN is kept with its hash, so
- * that when its row comes, the hash is reused if the row's VIN has the
- * same bytes (and computed again otherwise).
- */
-#define AHEAD_SLOT 6
-#define AHEAD_CONTRACT 3
-#define AHEAD_RING 8		/* > AHEAD_SLOT, a power of two */
-
-struct ahead {
-	uint64_t h;
-	uint32_t n;		/* 0: no VIN kept */
-	char vin[VIN_INLINE];
-};
-
-static void
-prefetch_ahead(const struct wc *w, const struct stream *in,
-    struct ahead *ring, unsigned long seq)
-{
-	struct str vin = stream_peek_field(in, AHEAD_SLOT, w->cc.vin);
-	struct ahead *a = &ring[(seq + AHEAD_SLOT) & (AHEAD_RING - 1)];
-
-	a->n = 0;
-	if (vin.p != NULL) {
-		vin = str_trim(vin);
-		a->h = str_hash(vin);
-		if (vin.n <= VIN_INLINE) {
-			a->n = (uint32_t)vin.n;
-			memcpy(a->vin, vin.p, vin.n);
-		}
-		__builtin_prefetch(&w->tab[(size_t)a->h & (w->nslot - 1)]);
-	}
-	a = &ring[(seq + AHEAD_CONTRACT) & (AHEAD_RING - 1)];
-	if (a->n != 0) {
-		size_t mask = w->nslot - 1;
-		const struct vslot *sl;
-
-		for (size_t i = (size_t)a->h & mask; (sl = &w->tab[i])->first >= 0;
-		    i = (i + 1) & mask)
-			if (sl->tag == (uint32_t)(a->h >> 32)) {
-				__builtin_prefetch(&w->con[sl->first]);
-				break;
-			}
-	}
-}
-
-/* The hash of row SEQ's VIN: the one computed ahead when the bytes are
- * the same. */
-static uint64_t
-vin_hash(struct str vin, const struct ahead *ring, unsigned long seq)
-{
-	const struct ahead *a = &ring[seq & (AHEAD_RING - 1)];
-
-	if (a->n != 0 && a->n == vin.n && memcmp(a->vin, vin.p, vin.n) == 0)
-		return a->h;
-	return str_hash(vin);
-}
-
 /* A claim as read. */
 struct claim {
 	const struct contract *first;	/* the vehicle's first contract */
@@ -756,15 +803,14 @@ struct claim {
 
 /* Read the claim of ROW: false when it was rejected. */
 static bool
-claim_read(const struct wc *w, struct row *row, const struct ahead *ring,
-    unsigned long seq, struct claim *cl)
+claim_read(const struct wc *w, struct row *row, struct claim *cl)
 {
 	struct str vin;
 
 	if (get_str(row, w->cc.vin, REQUIRED, &vin) < 0)
 		return false;
 	/* The VIN's first contract (prefetched rows ago), and its next. */
-	int32_t fi = w->tab[vin_slot(w, vin, vin_hash(vin, ring, seq))].first;
+	int32_t fi = w->tab[vin_slot(w, vin, str_hash(vin))].first;
 	cl->first = fi >= 0 ? &w->con[fi] : NULL;
 	if (cl->first != NULL && cl->first->next >= 0)
 		__builtin_prefetch(&w->con[cl->first->next]);
@@ -900,14 +946,14 @@ claim_fill(const struct wc *w, struct claim_fields *o, const struct choice *ch,
 /* Check the claim of ROW and write it with its verdict (nothing when the
  * row was rejected); *unclassified is set when it needs a person. */
 static void
-check_claim(const struct wc *w, struct row *row, const struct ahead *ring,
-    unsigned long seq, const struct outcols *oc, bool *unclassified)
+check_claim(const struct wc *w, struct row *row, const struct outcols *oc,
+    bool *unclassified)
 {
 	static struct claim_fields o;
 	struct claim cl;
 	struct str given;
 
-	if (!claim_read(w, row, ring, seq, &cl))
+	if (!claim_read(w, row, &cl))
 		return;
 	int comp = classify(w, row, &given);
 	if (comp == COMP_LIMIT)
@@ -992,7 +1038,7 @@ check_claims(struct wc *w, char **files, int nfiles)
 	for (unsigned long seq = 0; stream_next(&in, &r); seq++) {
 		prefetch_ahead(w, &in, ring, seq);
 		if (row_start(&row, &w->app, &in, &r, ROW_STREAM))
-			check_claim(w, &row, ring, seq, &oc, &unclassified);
+			check_claim(w, &row, &oc, &unclassified);
 	}
 	outcols_free(&oc);
 	stream_close(&in);
@@ -1207,15 +1253,14 @@ wc_free(struct wc *w)
 			free(w->tier[i].terms);
 	free(w->tier);
 	free(w->terms);
-	free(w->tier_names);
+	free(w->tier_list);
 	map_free(&w->tiers);
 	map_free(&w->comps);
 	pattern_list_free(w->plist);
 	for (size_t i = 0; i < w->npats; i++)
 		pattern_free(w->pats[i].re);
 	free(w->pats);
-	memo_free(w->memo[TEXT_PART]);
-	memo_free(w->memo[TEXT_DESC]);
+	memo_free(w->parts);
 	free(w->tab);
 	free(w->con);
 	arena_free(&arena);	/* VINs, kept rows, pattern places */
@@ -1228,8 +1273,7 @@ wc_init(struct wc *w)
 	prog_start(&info, &w->app.opt);
 	map_init(&w->tiers, true);
 	map_init(&w->comps, true);
-	w->memo[TEXT_PART] = memo_new(sizeof(int));
-	w->memo[TEXT_DESC] = memo_new(sizeof(int));
+	w->parts = memo_new(sizeof(struct text_result));
 	w->expiring = -1;
 }
 

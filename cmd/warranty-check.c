@@ -1177,7 +1177,7 @@ struct args {
 	const char *contracts, *terms, *components;
 };
 
-/* The options, checked together; usage() on an error. */
+/* The options; usage() on an error. */
 static void
 parse_args(struct wc *w, struct args *a, int argc, char **argv)
 {
@@ -1228,6 +1228,12 @@ parse_args(struct wc *w, struct args *a, int argc, char **argv)
 	}
 	if (common_finish(&w->app.opt) == -1)
 		usage();
+}
+
+/* The options that go together (the two forms of the synopsis). */
+static void
+check_args(const struct wc *w, const struct args *a)
+{
 	if (a->terms == NULL) {
 		warnmsg("-T TERMS is required");
 		usage();
@@ -1287,6 +1293,7 @@ main(int argc, char **argv)
 	argv[0] = (char *)info.name;	/* getopt names the program so, too */
 	wc_init(&w);
 	parse_args(&w, &a, argc, argv);
+	check_args(&w, &a);
 	load_terms(&w, a.terms);
 	if (w.expiring >= 0) {
 		list_expiring(&w, argv + optind, argc - optind);

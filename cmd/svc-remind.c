@@ -133,7 +133,7 @@ struct done {
 struct vehicle {		/* then its VIN, done[], closed[] */
 	uint32_t vinlen;
 	uint32_t id;		/* index in vlist */
-	uint32_t nrd;		/* readings kept (in rd[]: P.odo.all only) */
+	uint32_t nrd;		/* readings kept (P.odo.rd[id] too, when all) */
 	day_t ed;		/* earliest row (its km: ek) */
 	day_t latest;		/* latest row: its passthrough fields */
 	day_t plan_d;
@@ -144,7 +144,6 @@ struct vehicle {		/* then its VIN, done[], closed[] */
 	struct reading first, last;	/* of the readings kept */
 	long long ek;
 	long long est;		/* est_km, -1: none */
-	struct reading *rd;	/* room for rd_room(nrd) */
 	uint32_t *pass;		/* npass+1 offsets, then the bytes */
 	const char *lfile;	/* latest row, for messages */
 	long lline;
@@ -241,6 +240,8 @@ struct prog {
 		struct logchunk *head, *tail;
 		struct arena mem;	/* the chunks: huge pages, no copy */
 		bool all;	/* every vehicle keeps its readings in rd[] */
+		struct reading **rd;	/* per vehicle (id): room for
+					 * rd_room(nrd); vcap of them */
 	} odo;
 	/* The VIN table, specialised (see vehicle_get): each slot keeps the
 	 * whole hash, so that a look-up touches one slot and one vehicle. */
@@ -765,6 +766,11 @@ vehicle_new(struct str vin, const struct record *r)
 	if (P.nv == P.vcap) {
 		P.vcap = P.vcap ? P.vcap * 2 : 1024;
 		P.vlist = xrealloc(P.vlist, P.vcap * sizeof *P.vlist);
+		if (P.odo.all) {
+			P.odo.rd = xrealloc(P.odo.rd, P.vcap * sizeof *P.odo.rd);
+			memset(P.odo.rd + P.nv, 0,
+			    (P.vcap - P.nv) * sizeof *P.odo.rd);
+		}
 	}
 	P.vlist[P.nv++] = v;
 	return v;
@@ -813,8 +819,8 @@ rollback_found(void *arg, const struct reading *hi, const struct reading *lo)
 			DONE(v)[s].km = -1;
 }
 
-/* The room of a vehicle's array of readings (rd[]) holding N: 4, or the
- * power of two from N up. */
+/* The room of a vehicle's array of readings holding N: 4, or the power of
+ * two from N up. */
 static uint32_t
 rd_room(uint32_t n)
 {
@@ -825,18 +831,20 @@ rd_room(uint32_t n)
 }
 
 /* Room in a vehicle's array of readings for one more. */
-static void
+static struct reading *
 readings_room(struct vehicle *v)
 {
-	if (v->rd != NULL && v->nrd < rd_room(v->nrd))
-		return;
+	struct reading **rd = &P.odo.rd[v->id];
+
+	if (*rd != NULL && v->nrd < rd_room(v->nrd))
+		return *rd;
 	if (v->nrd > UINT32_MAX / 4)
 		fatal("too many readings of one vehicle");
-	struct reading *rd = arena_alloc(&P.arena,
-	    rd_room(v->nrd + 1) * sizeof *rd);
+	struct reading *n = arena_alloc(&P.arena,
+	    rd_room(v->nrd + 1) * sizeof *n);
 	if (v->nrd > 0)
-		memcpy(rd, v->rd, v->nrd * sizeof *rd);
-	v->rd = rd;
+		memcpy(n, *rd, v->nrd * sizeof *n);
+	return *rd = n;
 }
 
 static void
@@ -867,21 +875,24 @@ odometer_all(void)
 	struct odolog *lg = &P.odo;
 	uint32_t *fill = xcalloc(P.nv + 1, sizeof *fill);
 
+	lg->rd = xcalloc(P.vcap + 1, sizeof *lg->rd);
 	for (size_t i = 0; i < P.nv; i++) {
 		struct vehicle *v = P.vlist[i];
 		uint32_t n = v->nrd;
-		v->rd = arena_alloc(&P.arena, rd_room(n + 1) * sizeof *v->rd);
+		struct reading *rd = arena_alloc(&P.arena,
+		    rd_room(n + 1) * sizeof *rd);
 		if (n > 0)
-			v->rd[0] = v->first;
+			rd[0] = v->first;
 		if (n > 1)
-			v->rd[n - 1] = v->last;
+			rd[n - 1] = v->last;
+		lg->rd[i] = rd;
 		fill[i] = 1;		/* the log fills rd[1 .. n-2] */
 	}
 	for (const struct logchunk *c = lg->head; c != NULL; c = c->next)
 		for (uint32_t i = 0; i < c->n; i++) {
-			struct vehicle *v = P.vlist[c->e[i].id];
-			v->rd[fill[c->e[i].id]++] = (struct reading){ c->e[i].d,
-			    v->first.km + c->e[i].km };
+			uint32_t id = c->e[i].id;
+			lg->rd[id][fill[id]++] = (struct reading){ c->e[i].d,
+			    P.vlist[id]->first.km + c->e[i].km };
 		}
 	free(fill);
 	arena_free(&lg->mem);
@@ -918,10 +929,10 @@ odometer_add(struct vehicle *v, const struct record *r, day_t d, long long km)
 		v->last = nw;
 		return true;
 	}
-	readings_room(v);
-	bool ok = odometer_place(v->rd, &v->nrd, nw, rollback_found, &ctx);
-	v->first = v->rd[0];
-	v->last = v->rd[v->nrd - 1];
+	struct reading *rd = readings_room(v);
+	bool ok = odometer_place(rd, &v->nrd, nw, rollback_found, &ctx);
+	v->first = rd[0];
+	v->last = rd[v->nrd - 1];
 	return ok;
 }
 
@@ -1834,6 +1845,7 @@ prog_free(void)
 	free(P.vtab);
 	free(P.vlist);
 	arena_free(&P.odo.mem);
+	free(P.odo.rd);
 	free(P.hit);
 	free(P.pmask);
 	free(P.chit);

@@ -243,8 +243,11 @@ struct prog {
 		struct reading **rd;	/* per vehicle (id): room for
 					 * rd_room(nrd); vcap of them */
 	} odo;
-	/* The VIN table, specialised (see vehicle_get): each slot keeps the
-	 * whole hash, so that a look-up touches one slot and one vehicle. */
+	/* The VIN table, specialised: each slot keeps the whole hash, so
+	 * that a look-up touches one slot and one vehicle, and both are
+	 * fetched rows ahead (prefetch_ahead).  Through map.h (an entry, its
+	 * key, then the vehicle; nothing fetched ahead) the bench took 36%
+	 * longer: 5.44x parse-only against 4.00x. */
 	struct vslot { uint64_t tag; struct vehicle *v; } *vtab;
 	size_t vtcap;
 	struct vehicle **vlist;
@@ -1893,7 +1896,7 @@ main(int argc, char **argv)
 	bool alert = !stream_empty(&P.in) && write_reminders();
 	stream_close(&P.in);
 	/* The output is complete when app_finish returns (it is fatal when
-	 * it is not): only then does the ledger learn what was sent. */
+	 * it is not): only then is the ledger rewritten with what was sent. */
 	status = app_finish(a, P.alert && alert);
 	if (P.ledger != NULL) {
 		ledger_commit(P.ledger);

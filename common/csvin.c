@@ -177,10 +177,6 @@ arena_reserve(struct csvin *r, size_t n)
 static void
 push_field(struct csvin *r, size_t off, size_t len)
 {
-	if (r->cur_nf == RECORD_FIELDS_MAX) {
-		r->too_many = true;
-		return;
-	}
 	if (r->nfields == r->fcap) {
 		r->fcap = r->fcap ? r->fcap * 2 : 1024;
 		r->foff = xrealloc(r->foff, r->fcap * sizeof *r->foff);
@@ -239,9 +235,8 @@ on_field(void *s, size_t len, void *data)
 	const char *p = s;
 	char *d;
 
-	if (r->too_many)
-		return;
-	if (r->cur_nf == RECORD_FIELDS_MAX) {
+	/* One test per field: cur_nf stays at the cap once reached. */
+	if (r->cur_nf >= RECORD_FIELDS_MAX) {
 		r->too_many = true;
 		return;
 	}
@@ -643,6 +638,10 @@ tsv_end_field(struct csvin *r)
 {
 	size_t len = r->alen - r->tsv_fstart;
 
+	if (r->cur_nf >= RECORD_FIELDS_MAX) {
+		r->too_many = true;
+		return;
+	}
 	arena_reserve(r, 1);
 	r->arena[r->alen++] = '\0';
 	push_field(r, r->tsv_fstart, len);

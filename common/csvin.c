@@ -483,7 +483,9 @@ choose_encoding(struct csvin *r, size_t *n)
 /* ---- the header line ------------------------------------------------ */
 
 /* The first comma, semicolon or tab outside quotes on the header line.
- * Returns false when P ends before either one or the line end is seen. */
+ * Returns false when P ends before either one or the line end is seen.
+ * A quote opens a quoted name only at the start of one (`Size 17";Qty`
+ * is two names, as the reader reads them). */
 static bool
 sniff(struct csvin *r, const char *p, size_t n)
 {
@@ -493,11 +495,19 @@ sniff(struct csvin *r, const char *p, size_t n)
 	r->d.tsv = false;
 	for (size_t i = 0; i < n; i++) {
 		char c = p[i];
-		if (c == '"')
-			quoted = !quoted;
-		else if (quoted)
-			continue;
-		else if (c == '\n' || c == '\r')
+		if (quoted) {
+			if (c != '"')
+				continue;
+			if (i + 1 == n)
+				return false;	/* "" or the end: tell by the next */
+			if (p[i + 1] == '"')
+				i++;
+			else
+				quoted = false;
+		} else if (c == '"') {
+			quoted = i == 0 || p[i - 1] == ',' || p[i - 1] == ';' ||
+			    p[i - 1] == '\t';
+		} else if (c == '\n' || c == '\r')
 			return true;
 		else if (c == ',' || c == ';') {
 			r->d.delim = c;

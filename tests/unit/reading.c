@@ -186,6 +186,21 @@ test_quotes(void)
 	CHECK(strstr(s, "followed by ';' or") != NULL, "';': %s", s);
 	s = records("q.csv", "a;b\n1;17\" x 3\"\n", 15, semi, CSVIN_STREAM, false);
 	CHECK(strcmp(s, "a|b/1|17\" x 3\"/") == 0, "';': %s", s);
+	/* The header's dialect: a quote opens a quoted name only at its
+	 * start, as the reader reads it; a doubled quote stays inside. */
+	static const struct { const char *in, *want; } sn[] = {
+		{ "Size 17\";Qty\n1;2\n", "Size 17\"|Qty/1|2/" },
+		{ "a\"b\tc\n1\t2\n", "a\"b|c/1|2/" },
+		{ "\"a\"\",b\";c\n1;2\n", "a\",b|c/1|2/" },
+		{ "\"a,b\";c\n1;2\n", "a,b|c/1|2/" },
+		{ "x;\"a,\";c\n1;2;3\n", "x|a,|c/1|2|3/" },
+		{ "\"a\"", "a/" },
+	};
+	for (size_t i = 0; i < sizeof sn / sizeof sn[0]; i++) {
+		s = records("q.csv", sn[i].in, strlen(sn[i].in), SNIFF,
+		    CSVIN_STREAM, false);
+		CHECK(strcmp(s, sn[i].want) == 0, "sniffed %zu: %s", i, s);
+	}
 }
 
 /* The quote that strict libcsv stops on may be the last byte of a chunk

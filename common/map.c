@@ -33,8 +33,10 @@ find(const struct map *m, struct str k, uint64_t h)
 		if (s->tag != tag)
 			continue;
 		const struct map_entry *e = &m->e[s->idx - 1];
-		if (e->hash == h && e->key.n == k.n &&
-		    (m->ci ? str_eq_ci(e->key, k) : str_eq(e->key, k)))
+		/* Codes are mostly spelled as the table first had them:
+		 * the exact comparison first, cheaper than the caseless. */
+		if (e->hash == h && e->key.n == k.n && (str_eq(e->key, k) ||
+		    (m->ci && str_eq_ci(e->key, k))))
 			return s;
 	}
 }

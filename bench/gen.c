@@ -14,6 +14,8 @@
  *                             kinds for N/3 vehicles, a fifth already renewed
  *   gen events N FILE         survey-invite events: N closed repair orders,
  *                             tickets and calls of N/4 contacts, Nov 2026
+ *   gen reminders N FILE      svc-remind's output with a language column: N
+ *                             rows of N/5 recipients (notify)
  *
  * Every kind has its own fixed seed: the same N gives the same bytes, and
  * tickets and claims draw row by row, so that the first M rows are the same
@@ -1047,6 +1049,65 @@ gen_events(long n, const char *path)
 	close_out(f, path);
 }
 
+/* ==== notify ==== */
+/* svc-remind's output, as the nightly job hands it to notify: N rows of
+ * N/5 recipients, each recipient's rows N/5 rows apart (row i belongs to
+ * recipient i mod R, scattered by a multiplier prime to R), so that every
+ * group is held until the end.  Half the recipients write Lithuanian,
+ * three in ten Russian, two in ten English; seven in ten have an e-mail
+ * address, the others get an SMS. */
+static void
+gen_reminders(long n, const char *path)
+{
+	static const char *const svc[] = { "oil", "brake-fluid", "timing-belt",
+		"filters", "inspection", "R-2026-014" };
+	static const char *const status[] = { "due_soon", "due_soon", "overdue" };
+	static const char *const langs[] = { "lt", "lt", "lt", "lt", "lt", "ru",
+		"ru", "ru", "en", "en" };
+	FILE *f = open_out(path);
+	long nr = n / 5 > 0 ? n / 5 : 1;
+	char vin[18], name[160];
+
+	rng_state = 0x6e6f74696679ULL;	/* "notify" */
+	fputs("vin,plan,service,status,due_date,days_left,due_km,km_left,est_km,"
+	    "due_by,last_done_date,last_done_km,note,customer,phone,email,"
+	    "client_class,dealer,language\n", f);
+	for (long i = 0; i < n; i++) {
+		uint32_t r = (uint32_t)((uint64_t)(i % nr) * 7919 % (uint64_t)nr);
+		uint32_t h = r * 2654435761u;
+		const char *lang = langs[r % 10];
+		int ru = lang[0] == 'r', vehicles = 1 + (int)(h >> 28) % 3;
+		make_vin(vin, r * 3 + (uint32_t)((i / nr) % vehicles));
+		const char *sv = PICK(svc);
+		int recall = sv[0] == 'R';
+		const char *st = recall ? "recall" : PICK(status);
+		long due = days_from_civil(2026, 11, 20) + (recall ? 0 :
+		    st[0] == 'o' ? -(long)rn(200) - 1 : (long)rn(30));
+		long left = due - days_from_civil(2026, 11, 20);
+		long km = 20000 + rn(180000);
+		fprintf(f, "%s,standard,%s,%s,", vin, sv, st);
+		put_date(f, due);
+		if (recall)
+			fprintf(f, ",0,,,%ld,campaign,,,Airbag inflator replacement,", km);
+		else {
+			fprintf(f, ",%ld,%ld,%ld,%ld,time,", left, km + 1500,
+			    1500 - (long)rn(3000), km);
+			put_date(f, due - 365);
+			fprintf(f, ",%ld,%s,", km - 15000, rn(4) ? "" : "default_rate");
+		}
+		snprintf(name, sizeof name, "%s %s",
+		    ru ? first_ru[(h >> 8) % NELEM(first_ru)] : first_lt[(h >> 8) % NELEM(first_lt)],
+		    ru ? last_ru[(h >> 16) % NELEM(last_ru)] : last_lt[(h >> 16) % NELEM(last_lt)]);
+		put_field(f, name);
+		fprintf(f, ",+3706%07u,", (unsigned)(r % 10000000));
+		if ((h >> 4) % 10 < 7)
+			fprintf(f, "%s.%u@example.lt", first_lat[(h >> 8) % NELEM(first_lat)],
+			    (unsigned)r);
+		fprintf(f, ",private,D%02u,%s\n", 1 + (unsigned)(r % 12), lang);
+	}
+	close_out(f, path);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1079,6 +1140,8 @@ main(int argc, char *argv[])
 		gen_events(n, path);
 	else if (!strcmp(kind, "renewals"))
 		gen_renewals(n, path);
+	else if (!strcmp(kind, "reminders"))
+		gen_reminders(n, path);
 	else if (!strcmp(kind, "calls") && argc > 4)
 		gen_calls(n, path, argv[4]);
 	else {

@@ -75,7 +75,7 @@ build_tool gen ""
 build_tool timeit ""		# getrusage of the child: what /usr/bin/time -f gives, in microseconds
 build_tool parse-only "${CSV_LIBS:--lcsv}"
 
-for p in complaint-sla svc-remind warranty-check duty-roster contract-remind survey-invite; do
+for p in complaint-sla svc-remind warranty-check duty-roster contract-remind survey-invite notify; do
 	if [ ! -f "cmd/$p.c" ] && [ ! -d "cmd/$p" ]; then	# one file, or a folder of commands
 		[ -x "bin/$p" ] || note "$p: cmd/$p.c not written yet: skipped"
 		[ -x "bin/$p" ] && note "$p: cmd/$p.c missing, measuring the existing bin/$p"
@@ -123,6 +123,7 @@ gen claims 1000000 "$D/claims-1000000.csv"
 gen members 1000 "$D/members-1000.csv"
 gen renewals 1000000 "$D/renewals-1000000.csv"
 gen events 1000000 "$D/events-1000000.csv"
+gen reminders 1000000 "$D/reminders-1000000.csv"
 # Miller runs on a prefix: the generator writes the same first rows for any N.
 if [ "$MLR_ROWS" -gt 0 ] && [ "$MLR_ROWS" -lt 1000000 ]; then
 	MT=$D/tickets-$MLR_ROWS.csv MC=$D/claims-$MLR_ROWS.csv
@@ -328,6 +329,20 @@ if have survey-invite; then
 fi
 base=
 
+# notify: a night of 1M reminders of 200,000 recipients (seven in ten by
+# e-mail, into an mbox; the others by SMS), and the same with --sent, as
+# the nightly job runs it (the rows written back: 216 MB more output).
+RM=$D/reminders-1000000.csv
+base=parse:reminders
+echo_floor echo:reminders 1000000 "$RM"
+NOTIFY="bin/notify --templates samples/templates/maintenance --to email --sms phone --name customer --from service@example.lt --as-of 2026-11-20 --tz $ZONE --mbox $TMP/notify.mbox --sms-out $TMP/notify-sms.csv"
+if have notify; then
+	measure notify 1000000 "$RM" "$RUNS" $NOTIFY "$RM"
+	measure notify:sent 1000000 "$RM" "$RUNS" $NOTIFY --sent "$TMP/notify-sent.csv" "$RM"
+	rm -f "$TMP/notify.mbox" "$TMP/notify-sms.csv" "$TMP/notify-sent.csv"
+fi
+base=
+
 summarize
 
 # ---- report ------------------------------------------------------------
@@ -352,7 +367,8 @@ END {
 	base["duty-roster:audit"] = "parse:calls"; base["contract-remind"] = "parse:renewals"
 	base["contract-remind:all"] = "parse:renewals"
 	base["survey-invite"] = "parse:events"; base["echo:events"] = "parse:events"
-	base["echo:renewals"] = "parse:renewals"
+	base["echo:renewals"] = "parse:renewals"; base["echo:reminders"] = "parse:reminders"
+	base["notify"] = "parse:reminders"; base["notify:sent"] = "parse:reminders"
 	base["echo:tickets-1M"] = "parse:tickets-1M"; base["echo:history"] = "parse:history"
 	base["echo:claims"] = "parse:claims"; base["echo:calls"] = "parse:calls"
 	peer["complaint-sla:1M"] = "mlr:complaint-sla"; peer["complaint-sla:4M"] = "mlr:complaint-sla"
@@ -382,6 +398,7 @@ END {
 	ratio("warranty-check", "parse:claims", 3, "warranty-check <= 3x parse-only")
 	ratio("contract-remind", "parse:renewals", 3, "contract-remind <= 3x parse-only")
 	ratio("survey-invite", "parse:events", 2.5, "survey-invite <= 2.5x parse-only")
+	ratio("notify", "parse:reminders", 5, "notify, 1M rows of 200,000 recipients to an mbox <= 5x parse-only")
 	for (i = 1; i <= n; i++)
 		if (order[i] ~ /^contract-remind/)
 			printf "note: %s holds every contract: %.0f bytes of peak memory per contract (%.1f MiB for %d, the file %.1f MB)\n",

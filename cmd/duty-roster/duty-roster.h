@@ -17,7 +17,8 @@
 #include "opts.h"
 #include "str.h"
 
-/* A row of the command table: adding a command is one row and one file. */
+/* A row of the command table: adding a command is one row, one file and
+ * its two declarations below. */
 struct command {
 	const char *name;
 	int (*run)(const struct prog_info *info, int argc, char **argv);

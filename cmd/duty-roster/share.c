@@ -297,17 +297,19 @@ share_main(const struct prog_info *info, int argc, char **argv)
 	rosters_read(&sh, &app, &ms, &ro);
 	count_served(&ms, &ro);
 
-	long long *shares = xcalloc(ms.n + 1, sizeof *shares);
-	long long *contribution = xcalloc(ms.n + 1, sizeof *contribution);
 	long long sum = 0;
 	for (size_t i = 0; i < ms.n; i++)
-		sum += shares[i] = ms.m[i].share;
+		sum += ms.m[i].share;
 	/* An empty members file is a stream of no rows (nothing to split). */
 	if (sum == 0 && sh.cost > 0 && !empty) {
 		char c[32];
 		fmt_money(c, sh.cost);
 		fatal("cannot split %s: the shares add up to 0", c);
 	}
+	long long *shares = xcalloc(ms.n + 1, sizeof *shares);
+	long long *contribution = xcalloc(ms.n + 1, sizeof *contribution);
+	for (size_t i = 0; i < ms.n; i++)
+		shares[i] = ms.m[i].share;
 	split_cost(sh.cost, shares, ms.n, contribution);
 	share_write(&sh, &app, &ms, contribution);
 	int status = app_finish(&app, 0);

@@ -75,7 +75,7 @@ build_tool gen ""
 build_tool timeit ""		# getrusage of the child: what /usr/bin/time -f gives, in microseconds
 build_tool parse-only "${CSV_LIBS:--lcsv}"
 
-for p in complaint-sla svc-remind warranty-check duty-roster; do
+for p in complaint-sla svc-remind warranty-check duty-roster assist-check; do
 	if [ ! -f "cmd/$p.c" ]; then
 		[ -x "bin/$p" ] || note "$p: cmd/$p.c not written yet: skipped"
 		[ -x "bin/$p" ] && note "$p: cmd/$p.c missing, measuring the existing bin/$p"
@@ -121,6 +121,10 @@ gen terms 0 "$D/terms.csv"
 gen components 0 "$D/components.csv"
 gen claims 1000000 "$D/claims-1000000.csv"
 gen members 1000 "$D/members-1000.csv"
+gen assist-plans 0 "$D/assist-plans.csv"
+gen subscriptions 200000 "$D/subscriptions-200000.csv"
+gen assist-calls 1000000 "$D/assist-calls-1000000.csv" "$D/subscriptions-200000.csv"
+gen assist-calls 250000 "$D/assist-calls-250000.csv" "$D/subscriptions-200000.csv"
 # Miller runs on a prefix: the generator writes the same first rows for any N.
 if [ "$MLR_ROWS" -gt 0 ] && [ "$MLR_ROWS" -lt 1000000 ]; then
 	MT=$D/tickets-$MLR_ROWS.csv MC=$D/claims-$MLR_ROWS.csv
@@ -297,6 +301,18 @@ else
 	note "duty-roster: no binary: plan and audit skipped"
 fi
 
+# assist-check: 1,000,000 calls against 200,000 subscriptions; its peak
+# memory follows the subscriptions, not the calls (250,000 calls: the same).
+AC="bin/assist-check -S $D/subscriptions-200000.csv -P $D/assist-plans.csv --tz $ZONE --as-of 2026-12-31"
+if have assist-check; then
+	A1=$D/assist-calls-1000000.csv
+	base=parse:assist-calls
+	echo_floor echo:assist-calls 1000000 "$A1"
+	measure assist-check 1000000 "$A1" "$RUNS" $AC "$A1"
+	base=
+	measure assist-check:250k 250000 "$D/assist-calls-250000.csv" "$RUNS" $AC "$D/assist-calls-250000.csv"
+fi
+
 summarize
 
 # ---- report ------------------------------------------------------------
@@ -319,6 +335,7 @@ END {
 	base["complaint-sla:1M"] = "parse:tickets-1M"; base["complaint-sla:4M"] = "parse:tickets-4M"
 	base["svc-remind"] = "parse:history"; base["warranty-check"] = "parse:claims"
 	base["duty-roster:audit"] = "parse:calls"
+	base["assist-check"] = "parse:assist-calls"; base["echo:assist-calls"] = "parse:assist-calls"
 	base["echo:tickets-1M"] = "parse:tickets-1M"; base["echo:history"] = "parse:history"
 	base["echo:claims"] = "parse:claims"; base["echo:calls"] = "parse:calls"
 	peer["complaint-sla:1M"] = "mlr:complaint-sla"; peer["complaint-sla:4M"] = "mlr:complaint-sla"
@@ -346,6 +363,7 @@ END {
 	ratio("complaint-sla:1M", "parse:tickets-1M", 2.5, "complaint-sla <= 2.5x parse-only")
 	ratio("svc-remind", "parse:history", 3, "svc-remind <= 3x parse-only")
 	ratio("warranty-check", "parse:claims", 3, "warranty-check <= 3x parse-only")
+	ratio("assist-check", "parse:assist-calls", 2.5, "assist-check <= 2.5x parse-only")
 	faster("complaint-sla:1M", "mlr:complaint-sla", "complaint-sla >= 10x faster than mlr")
 	faster("warranty-check", "mlr:warranty-check", "warranty-check >= 10x faster than mlr")
 	if (broke("complaint-sla:1M", "complaint-sla peak memory") || broke("complaint-sla:4M", "complaint-sla peak memory"))
@@ -357,6 +375,15 @@ END {
 		    100 * (rss["complaint-sla:4M"] / rss["complaint-sla:1M"] - 1)))
 	else
 		skip("complaint-sla peak memory, 4M rows within 10% of 1M")
+	if (broke("assist-check", "assist-check peak memory") || broke("assist-check:250k", "assist-check peak memory"))
+		;
+	else if (have("assist-check") && have("assist-check:250k"))
+		verdict(rss["assist-check"] <= 1.10 * rss["assist-check:250k"],
+		    sprintf("assist-check peak memory, 1M calls within 10%% of 250k (200,000 subscriptions): %.1f vs %.1f MiB (%+.1f%%)",
+		    rss["assist-check"] / 1024, rss["assist-check:250k"] / 1024,
+		    100 * (rss["assist-check"] / rss["assist-check:250k"] - 1)))
+	else
+		skip("assist-check peak memory, 1M calls within 10% of 250k")
 	if (broke("duty-roster:plan", "duty-roster plan < 1 s"))
 		;
 	else if (have("duty-roster:plan"))

@@ -119,23 +119,27 @@ struct plan {
 	int waiting_days, grace_days;
 };
 
-/* A row of the subscriptions file. */
+/* A row of the subscriptions file: 64 bytes, since a call's look-up
+ * waits for memory for each cache line of it. */
 struct sub {
 	day_t start, end;
 	day_t until;		/* end + grace_days: the last day covered */
-	day_t from;		/* start + waiting_days: the first day it covers */
 	uint32_t plan;
 	uint32_t prev;		/* the number's previous row in the file */
 	uint32_t nyears;	/* subscription years from start to until */
 	/* Counted calls (covered or grace) per subscription year: years 0
 	 * and 1 here (a one-year subscription and its grace), later years
-	 * of longer ones at the first call counted there.  So the counts
-	 * take memory in proportion to the subscriptions, never the calls. */
+	 * of longer ones in ac->later, taken at the first call counted
+	 * there.  So the counts take memory in proportion to the
+	 * subscriptions, never the calls. */
 	uint32_t used[2];
-	uint32_t *used_later;	/* nyears - 2 counts, or NULL */
+	uint32_t later;		/* years 2.. in ac->later from here; 0: none yet */
+	uint32_t spelling;	/* the plan as written: ac->spellings */
+	uint32_t vin_n, holder_n, insurer_n;
 	bool is_void;
-	struct str plan_spelling, vin, holder, insurer;
+	const char *text;	/* vin, holder and insurer, one after the other */
 };
+_Static_assert(sizeof(struct sub) == 64, "a subscription row in a cache line");
 
 /* A call, read from the log or made of --number's options. */
 struct call {
@@ -143,6 +147,8 @@ struct call {
 	day_t date;			/* its local date */
 	struct str number, vin, service, cause;
 	long long tow_km;		/* -1: no tow */
+	bool hashed;			/* hash is map_hash() of number */
+	uint64_t hash;
 };
 
 /* What a call gets. */
@@ -163,7 +169,13 @@ struct assist {
 	struct sub *subs;
 	size_t nsubs;
 	struct map numbers;		/* subscription -> its last row */
-	struct arena text;
+	struct str *spellings;		/* the plans' codes, then other
+					 * spellings of them in the file */
+	size_t nspellings;
+	struct arena text;		/* vin, holder, insurer of the rows */
+	uint32_t *later;		/* counts of years 2.. (later[0] unused) */
+	size_t nlater, later_cap;
+	struct arena plan_text;		/* codes and services of the plans */
 	bool only[NCOVERAGE], only_set;
 	bool since_set, until_set;
 	tstamp since, until;
@@ -228,12 +240,12 @@ service_covered(const struct plan *p, struct str service)
 	return false;
 }
 
-/* The coverage of call C by subscription row S of plan P (S NULL: no row
- * has the number), USED calls of its year counted before it: the first
- * that applies, in the order of the enum. */
+/* The coverage of call C by subscription row S of plan P for vehicle
+ * VIN (S NULL: no row has the number), USED calls of its year counted
+ * before it: the first that applies, in the order of the enum. */
 static enum coverage
 coverage_of(const struct call *c, const struct sub *s, const struct plan *p,
-    uint32_t used)
+    struct str vin, uint32_t used)
 {
 	if (c->number.n == 0)
 		return NO_SUBSCRIPTION;
@@ -245,9 +257,9 @@ coverage_of(const struct call *c, const struct sub *s, const struct plan *p,
 		return NOT_STARTED;
 	if (c->date > s->until)
 		return EXPIRED;
-	if (c->date < s->from)
+	if (c->date < s->start + p->waiting_days)
 		return WAITING;
-	if (c->vin.n > 0 && s->vin.n > 0 && !str_eq(c->vin, s->vin))
+	if (c->vin.n > 0 && vin.n > 0 && !str_eq(c->vin, vin))
 		return WRONG_VEHICLE;
 	if (c->service.n > 0 && !service_covered(p, c->service))
 		return NOT_COVERED;
@@ -291,13 +303,45 @@ notify_insurer(enum coverage c, struct str cause)
 
 /* The count of the subscription year K of S. */
 static uint32_t *
-year_count(struct sub *s, uint32_t k)
+year_count(struct assist *ac, struct sub *s, uint32_t k)
 {
 	if (k < 2)
 		return &s->used[k];
-	if (s->used_later == NULL)
-		s->used_later = xcalloc(s->nyears - 2, sizeof *s->used_later);
-	return &s->used_later[k - 2];
+	if (s->later == 0) {
+		size_t n = s->nyears - 2;
+		if (ac->nlater == 0)
+			ac->nlater = 1;		/* 0 means none */
+		if (ac->nlater + n > UINT32_MAX)
+			fatal("too many subscription years counted");
+		if (ac->nlater + n > ac->later_cap) {
+			ac->later_cap = 2 * (ac->nlater + n);
+			ac->later = xrealloc(ac->later,
+			    ac->later_cap * sizeof *ac->later);
+		}
+		memset(ac->later + ac->nlater, 0, n * sizeof *ac->later);
+		s->later = (uint32_t)ac->nlater;
+		ac->nlater += n;
+	}
+	return &ac->later[s->later + k - 2];
+}
+
+/* The texts of row S. */
+static struct str
+sub_vin(const struct sub *s)
+{
+	return (struct str){ s->text, s->vin_n };
+}
+
+static struct str
+sub_holder(const struct sub *s)
+{
+	return (struct str){ s->text + s->vin_n, s->holder_n };
+}
+
+static struct str
+sub_insurer(const struct sub *s)
+{
+	return (struct str){ s->text + s->vin_n + s->holder_n, s->insurer_n };
 }
 
 /* Check call C: its subscription row, coverage, counts, tow and insurer;
@@ -308,20 +352,24 @@ check_call(struct assist *ac, const struct call *c, struct answer *a)
 	struct sub *s = NULL;
 	const struct plan *p = NULL;
 	uint32_t *count = NULL;
+	struct str vin = { "", 0 };
 
 	if (c->number.n > 0) {
-		size_t *newest = map_get(&ac->numbers, c->number);
+		size_t *newest = map_get_hashed(&ac->numbers, c->number,
+		    c->hashed ? c->hash : map_hash(&ac->numbers, c->number));
 		if (newest != NULL) {
 			s = &ac->subs[choose_row(ac->subs, (uint32_t)*newest,
 			    c->date)];
 			p = &ac->plans[s->plan];
+			vin = sub_vin(s);
 			/* Only a call within the span can be counted, or be
 			 * over the limit. */
 			if (s->start <= c->date && c->date <= s->until)
-				count = year_count(s, sub_year(s->start, c->date));
+				count = year_count(ac, s,
+				    sub_year(s->start, c->date));
 		}
 	}
-	a->coverage = coverage_of(c, s, p, count ? *count : 0);
+	a->coverage = coverage_of(c, s, p, vin, count ? *count : 0);
 	a->sub = s;
 	a->used = a->left = -1;
 	if (is_covered(a->coverage) && *count < UINT32_MAX)
@@ -348,17 +396,48 @@ call_written(const struct assist *ac, const struct call *c,
 
 /* ---- the tables ---- */
 
+/* Keep the texts of row S together (one look-up reads them all). */
+static void
+keep_texts(struct assist *ac, struct sub *s, struct str vin,
+    struct str holder, struct str insurer)
+{
+	char *t = arena_alloc(&ac->text, vin.n + holder.n + insurer.n + 1);
+
+	memcpy(t, vin.p, vin.n);
+	memcpy(t + vin.n, holder.p, holder.n);
+	memcpy(t + vin.n + holder.n, insurer.p, insurer.n);
+	s->text = t;
+	s->vin_n = (uint32_t)vin.n;	/* fields are at most FIELD_MAX */
+	s->holder_n = (uint32_t)holder.n;
+	s->insurer_n = (uint32_t)insurer.n;
+}
+
 /* Text written into a computed column (holder, insurer): trimmed, `-` and
  * --na as nothing, with the warning about text that is not UTF-8. */
 static struct str
-table_text(struct assist *ac, struct row *w, int col)
+table_text(struct row *w, int col)
 {
 	struct str v = row_value(w, col);
 
-	if (v.n == 0)
-		return v;
-	(void)row_text(w, col);
-	return arena_str(&ac->text, v);
+	if (v.n > 0)
+		(void)row_text(w, col);
+	return v;
+}
+
+/* The plan as row's value V spells it: an index of ac->spellings. */
+static uint32_t
+spelling(struct assist *ac, uint32_t plan, struct str v)
+{
+	if (str_eq(v, ac->plans[plan].code))
+		return plan;
+	for (size_t i = ac->nplans; i < ac->nspellings; i++)
+		if (str_eq(v, ac->spellings[i]))
+			return (uint32_t)i;
+	/* Other spellings of a code are few: its letters in either case. */
+	ac->spellings = xrealloc(ac->spellings, (ac->nspellings + 1) *
+	    sizeof *ac->spellings);
+	ac->spellings[ac->nspellings] = arena_str(&ac->plan_text, v);
+	return (uint32_t)ac->nspellings++;
 }
 
 /* A count of days of the plans file, 0 when empty. */
@@ -386,7 +465,8 @@ parse_services(struct assist *ac, struct plan *p, struct str list)
 
 	while (str_next_token(&rest, ';', &tok))
 		n++;
-	p->services = arena_alloc(&ac->text, (n ? n : 1) * sizeof *p->services);
+	p->services = arena_alloc(&ac->plan_text, (n ? n : 1) *
+	    sizeof *p->services);
 	rest = list;
 	while (str_next_token(&rest, ';', &tok)) {
 		tok = str_trim(tok);
@@ -396,7 +476,7 @@ parse_services(struct assist *ac, struct plan *p, struct str list)
 			return;
 		}
 		if (tok.n > 0)
-			p->services[p->nservices++] = arena_str(&ac->text, tok);
+			p->services[p->nservices++] = arena_str(&ac->plan_text, tok);
 	}
 	if (p->nservices == 0)
 		p->services = NULL;
@@ -439,7 +519,7 @@ read_plans(struct assist *ac, const char *path)
 		if (!isnew)
 			row_bad(&w, c_plan, "duplicate plan", "first on line %ld",
 			    ac->plans[*k].line);
-		p.code = arena_str(&ac->text, code);
+		p.code = arena_str(&ac->plan_text, code);
 		p.line = r.line;
 		parse_services(ac, &p, row_value(&w, c_services));
 		if (ac->nplans == cap) {
@@ -450,8 +530,27 @@ read_plans(struct assist *ac, const char *path)
 	}
 	stream_close(&t);
 	ac->plan_names = xcalloc(ac->nplans + 1, sizeof *ac->plan_names);
-	for (size_t i = 0; i < ac->nplans; i++)
+	ac->spellings = xcalloc(ac->nplans + 1, sizeof *ac->spellings);
+	for (size_t i = 0; i < ac->nplans; i++) {
 		ac->plan_names[i] = ac->plans[i].code.p;
+		ac->spellings[i] = ac->plans[i].code;
+	}
+	ac->nspellings = ac->nplans;
+}
+
+/* Room for twice CAP rows: memory for a table looked up at random (huge
+ * pages, rows in cache lines). */
+static size_t
+grow_subs(struct assist *ac, size_t cap)
+{
+	size_t ncap = cap ? 2 * cap : 1024;
+	struct sub *n = huge_alloc(ncap * sizeof *n);
+
+	if (ac->nsubs > 0)
+		memcpy(n, ac->subs, ac->nsubs * sizeof *n);
+	free(ac->subs);
+	ac->subs = n;
+	return ncap;
 }
 
 /* The subscriptions file: a data table (a bad row is reported and left
@@ -481,7 +580,7 @@ read_subscriptions(struct assist *ac, const char *path)
 	while (stream_next(&t, &r)) {
 		struct row w;
 		struct sub s = { .prev = NO_ROW };
-		struct str number, plan;
+		struct str number, plan, vin = { "", 0 };
 		int ignored;
 
 		if (!row_start(&w, &ac->app, &t, &r, ROW_DATA) ||
@@ -496,7 +595,7 @@ read_subscriptions(struct assist *ac, const char *path)
 		}
 		if (get_date(&w, c_start, REQUIRED, &s.start) < 0 ||
 		    get_date(&w, c_end, REQUIRED, &s.end) < 0 ||
-		    get_str(&w, c_vin, OPTIONAL, &s.vin) < 0)
+		    get_str(&w, c_vin, OPTIONAL, &vin) < 0)
 			continue;
 		if (s.end < s.start) {
 			row_bad(&w, c_end, "before start_date", NULL);
@@ -505,14 +604,10 @@ read_subscriptions(struct assist *ac, const char *path)
 		const struct plan *p = &ac->plans[*k];
 		s.plan = (uint32_t)*k;
 		s.until = s.end + p->grace_days;
-		s.from = s.start + p->waiting_days;
 		s.nyears = sub_year(s.start, s.until) + 1;
-		s.plan_spelling = str_eq(plan, p->code) ? p->code :
-		    arena_str(&ac->text, plan);
-		if (s.vin.n > 0)
-			s.vin = arena_str(&ac->text, s.vin);
-		s.holder = table_text(ac, &w, c_holder);
-		s.insurer = table_text(ac, &w, c_insurer);
+		s.spelling = spelling(ac, s.plan, plan);
+		keep_texts(ac, &s, vin, table_text(&w, c_holder),
+		    table_text(&w, c_insurer));
 		s.is_void = str_eq_cstr_ci(row_value(&w, c_status), "void");
 		if (ac->nsubs == NO_ROW)
 			fatal("%s:%ld: too many subscriptions", r.file, r.line);
@@ -522,10 +617,8 @@ read_subscriptions(struct assist *ac, const char *path)
 			s.prev = (uint32_t)*newest;
 			*newest = ac->nsubs;
 		}
-		if (ac->nsubs == cap) {
-			cap = cap ? 2 * cap : 1024;
-			ac->subs = xrealloc(ac->subs, cap * sizeof *ac->subs);
-		}
+		if (ac->nsubs == cap)
+			cap = grow_subs(ac, cap);
 		ac->subs[ac->nsubs++] = s;
 	}
 	stream_close(&t);
@@ -570,21 +663,75 @@ read_call(struct row *w, const struct callcols *cc, struct call *c)
 
 /* The computed columns of answer A into COMP, numbers and dates into BUF. */
 static void
-answer_fields(const struct answer *a, struct str *comp, char buf[][24])
+answer_fields(const struct assist *ac, const struct answer *a,
+    struct str *comp, char buf[][24])
 {
 	static const struct str none = { "", 0 };
 	const struct sub *s = a->sub;
 	const long long num[4] = { a->used, a->left, a->tow_covered, a->tow_excess };
 
 	comp[C_COVERAGE] = str_of(coverage_name[a->coverage]);
-	comp[C_PLAN] = s ? s->plan_spelling : none;
-	comp[C_HOLDER] = s ? s->holder : none;
+	comp[C_PLAN] = s ? ac->spellings[s->spelling] : none;
+	comp[C_HOLDER] = s ? sub_holder(s) : none;
 	comp[C_VALID_UNTIL] = s ? (struct str){ buf[0], fmt_date(buf[0], s->until) }
 	    : none;
 	for (int i = 0; i < 4; i++)
 		comp[C_CALLS_USED + i] = num[i] < 0 ? none :
 		    (struct str){ buf[1 + i], fmt_int(buf[1 + i], num[i]) };
-	comp[C_NOTIFY] = a->notify ? s->insurer : none;
+	comp[C_NOTIFY] = a->notify ? sub_insurer(s) : none;
+}
+
+/* The subscriptions are too many for the cache, and calls name them in
+ * no order: a look-up would wait for memory four times (the map's slot,
+ * entry and key, then the row and its texts).  The reader has parsed the
+ * rows that follow: the number of the row 8 ahead is hashed, and the
+ * numbers of rows 8, 6, 4 and 2 ahead are looked up a stage further
+ * each, so that this row's look-up finds all in the cache.  The hashes
+ * wait in a ring, by the row's place in the stream. */
+#define AHEAD 8
+struct ahead {
+	uint64_t hash[AHEAD];
+	bool known[AHEAD];	/* the row was parsed when it was AHEAD ahead */
+	unsigned long seq;	/* the row being checked */
+};
+
+/* The hash of the row being checked, when it was hashed ahead. */
+static bool
+this_hash(const struct ahead *ah, uint64_t *hash)
+{
+	*hash = ah->hash[ah->seq % AHEAD];
+	return ah->known[ah->seq % AHEAD];
+}
+
+static void
+prefetch_ahead(const struct assist *ac, const struct stream *in, int col,
+    struct ahead *ah)
+{
+	const struct map *m = &ac->numbers;
+	struct str k = stream_peek_field(in, AHEAD, col);
+	unsigned long seq = ah->seq;
+	const size_t *v;
+
+	/* This row's place is taken by the row AHEAD ahead (its own hash
+	 * was taken: this_hash()). */
+	ah->known[seq % AHEAD] = k.p != NULL;
+	if (k.p != NULL) {
+		ah->hash[seq % AHEAD] = map_hash(m, str_trim(k));
+		map_prefetch(m, ah->hash[seq % AHEAD], 0);
+	}
+	if (ah->known[(seq + 6) % AHEAD])
+		map_prefetch(m, ah->hash[(seq + 6) % AHEAD], 1);
+	if (ah->known[(seq + 4) % AHEAD] &&
+	    (v = map_prefetch(m, ah->hash[(seq + 4) % AHEAD], 2)) != NULL) {
+		__builtin_prefetch(&ac->subs[*v]);
+	}
+	if (ah->known[(seq + 2) % AHEAD] &&
+	    (v = map_prefetch(m, ah->hash[(seq + 2) % AHEAD], 2)) != NULL) {
+		const struct sub *s = &ac->subs[*v];
+		__builtin_prefetch(s->text);
+		if (s->prev != NO_ROW)
+			__builtin_prefetch(&ac->subs[s->prev]);
+	}
 }
 
 /* Every call of the stream, each written with its answer. */
@@ -606,20 +753,26 @@ check_log(struct assist *ac, struct stream *in)
 	outcols_init(&oc, in, compname, NCOMP);
 	outcols_known(&oc, comp_known);
 	outcols_header(&oc, ac->app.out, in);
-	while (stream_next(in, &rec)) {
+	struct ahead ah = { .seq = 0 };
+	for (; stream_next(in, &rec); ah.seq++) {
 		struct row w;
 		struct call c;
 		struct answer a;
+		uint64_t hash;
+		bool hashed = this_hash(&ah, &hash);
 
+		prefetch_ahead(ac, in, cc.number, &ah);
 		if (!row_start(&w, &ac->app, in, &rec, ROW_STREAM) ||
 		    read_call(&w, &cc, &c) < 0)
 			continue;
+		c.hashed = hashed;
+		c.hash = hash;
 		check_call(ac, &c, &a);
 		if (!call_written(ac, &c, &a))
 			continue;
 		if (!is_covered(a.coverage))
 			ac->alert = true;
-		answer_fields(&a, comp, buf);
+		answer_fields(ac, &a, comp, buf);
 		outcols_row(&oc, ac->app.out, &rec, comp);
 	}
 	outcols_free(&oc);
@@ -667,7 +820,7 @@ check_one(struct assist *ac, struct stream *in, const struct call *c,
 	f[N_SERVICE] = c->service;
 	f[N_TOW_KM] = tow_km_arg;
 	f[N_CAUSE] = c->cause;
-	answer_fields(&a, f + NCALLCOL, buf);
+	answer_fields(ac, &a, f + NCALLCOL, buf);
 	if (field != NULL) {
 		for (int i = 0; i < NCALLCOL + NCOMP; i++) {
 			const char *name = i < NCALLCOL ? callcol[i] : compname[i - NCALLCOL];
@@ -765,14 +918,15 @@ option_value(const char *arg)
 static void
 assist_free(struct assist *ac)
 {
-	for (size_t i = 0; i < ac->nsubs; i++)
-		free(ac->subs[i].used_later);
 	free(ac->subs);
 	free(ac->plans);
 	free(ac->plan_names);
+	free(ac->spellings);
+	arena_free(&ac->text);
+	free(ac->later);
 	map_free(&ac->plan_index);
 	map_free(&ac->numbers);
-	arena_free(&ac->text);
+	arena_free(&ac->plan_text);
 	common_free(&ac->app.opt);
 }
 

@@ -51,10 +51,7 @@ grow(struct map *m)
 size_t *
 map_get(const struct map *m, struct str key)
 {
-	if (m->n == 0)
-		return NULL;
-	uint32_t *s = find(m, key, hash(m, key));
-	return *s ? &m->e[*s - 1].val : NULL;
+	return map_get_hashed(m, key, hash(m, key));
 }
 
 long
@@ -64,6 +61,48 @@ map_index(const struct map *m, struct str key)
 		return -1;
 	uint32_t *s = find(m, key, hash(m, key));
 	return *s ? (long)*s - 1 : -1;
+}
+
+uint64_t
+map_hash(const struct map *m, struct str key)
+{
+	return hash(m, key);
+}
+
+size_t *
+map_get_hashed(const struct map *m, struct str key, uint64_t h)
+{
+	if (m->n == 0)
+		return NULL;
+	uint32_t *s = find(m, key, h);
+	return *s ? &m->e[*s - 1].val : NULL;
+}
+
+const size_t *
+map_prefetch(const struct map *m, uint64_t h, int stage)
+{
+	if (m->n == 0)
+		return NULL;
+	size_t mask = m->nslot - 1, i = h & mask;
+
+	if (stage == 0) {
+		__builtin_prefetch(&m->slot[i]);
+		return NULL;
+	}
+	for (;; i = (i + 1) & mask) {
+		uint32_t s = m->slot[i];
+		if (s == 0)
+			return NULL;
+		const struct map_entry *e = &m->e[s - 1];
+		if (stage == 1) {	/* the first of the probe: mostly KEY's */
+			__builtin_prefetch(e);
+			return NULL;
+		}
+		if (e->hash == h) {
+			__builtin_prefetch(e->key.p);
+			return &e->val;
+		}
+	}
 }
 
 size_t *

@@ -146,15 +146,12 @@ test_coverage(void)
 	unlimited = plus;
 	unlimited.calls_per_year = UNLIMITED;
 	/* plus: 2026-01-10 .. 2027-01-09, waiting to 2026-01-16, grace to
-	 * 2027-02-08 */
-	struct sub s = { .start = D("2026-01-10"), .end = D("2027-01-09"),
-	    .vin = STR_C("WVWZZZ1KZ8W000001") };
+	 * 2027-02-08; vin WVWZZZ1KZ8W000001, or none (any vehicle) */
+	struct sub s = { .start = D("2026-01-10"), .end = D("2027-01-09") };
 	s.until = s.end + 30;
-	s.from = s.start + 7;
 	struct sub v = s;
 	v.is_void = true;
 	struct sub anycar = s;
-	anycar.vin = STR_C("");
 	static const struct {
 		const char *what, *number, *day, *vin, *service;
 		int sub;		/* 0 none, 1 s, 2 void, 3 any vehicle */
@@ -199,7 +196,8 @@ test_coverage(void)
 		    t[i].sub == 2 ? &v : &anycar;
 		const struct plan *p = t[i].plan == 0 ? &plus : t[i].plan == 1 ?
 		    &basic : &unlimited;
-		enum coverage got = coverage_of(&c, sp, p, t[i].used);
+		enum coverage got = coverage_of(&c, sp, p, t[i].sub == 3 ?
+		    STR_C("") : STR_C("WVWZZZ1KZ8W000001"), t[i].used);
 		CHECK(got == t[i].want, "coverage_of: %s: %s, expected %s",
 		    t[i].what, coverage_name[got], coverage_name[t[i].want]);
 	}
@@ -288,9 +286,8 @@ test_counting(void)
 	for (uint32_t i = 0; i < 4; i++) {
 		struct sub *s = &ac.subs[i];
 		*s = (struct sub){ .start = D(rows[i].start), .end = D(rows[i].end),
-		    .plan = (uint32_t)rows[i].plan, .prev = NO_ROW };
+		    .plan = (uint32_t)rows[i].plan, .prev = NO_ROW, .text = "" };
 		s->until = s->end + rows[i].grace;
-		s->from = s->start;
 		s->nyears = sub_year(s->start, s->until) + 1;
 		bool isnew;
 		size_t *k = map_put(&ac.numbers, str_of(rows[i].number), i, &isnew);
@@ -346,8 +343,7 @@ test_counting(void)
 		    i + 1, t[i].number, t[i].day, coverage_name[a.coverage],
 		    a.used, a.left, a.tow_covered, a.tow_excess, row);
 	}
-	for (size_t i = 0; i < ac.nsubs; i++)
-		free(ac.subs[i].used_later);
+	free(ac.later);
 	free(ac.subs);
 	map_free(&ac.numbers);
 }

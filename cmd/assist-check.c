@@ -910,7 +910,7 @@ parse_field(const char *arg)
 static struct str
 option_value(const char *arg)
 {
-	struct str v = str_trim(str_of(arg));
+	struct str v = str_trim(str_of(arg ? arg : ""));
 
 	return field_unknown(v) ? (struct str){ "", 0 } : v;
 }
@@ -935,8 +935,8 @@ main(int argc, char *argv[])
 {
 	static struct assist ac;
 	const char *subs_path = NULL, *plans_path = NULL, *field = NULL;
-	const char *number = NULL, *vin = "", *service = "", *tow_km = NULL;
-	const char *cause = "";
+	const char *number = NULL, *vin = NULL, *service = NULL, *tow_km = NULL;
+	const char *cause = NULL, *since = NULL, *until = NULL;
 	long long tow = -1;
 	int ch;
 
@@ -952,14 +952,8 @@ main(int argc, char *argv[])
 		case 'S': subs_path = optarg; break;
 		case 'P': plans_path = optarg; break;
 		case OPT_ONLY: parse_only(&ac, optarg); break;
-		case OPT_SINCE:
-			ac.since = parse_when("--since", optarg);
-			ac.since_set = true;
-			break;
-		case OPT_UNTIL:
-			ac.until = parse_when("--until", optarg);
-			ac.until_set = true;
-			break;
+		case OPT_SINCE: since = optarg; break;
+		case OPT_UNTIL: until = optarg; break;
 		case OPT_NUMBER: number = optarg; break;
 		case OPT_VIN: vin = optarg; break;
 		case OPT_SERVICE: service = optarg; break;
@@ -975,22 +969,31 @@ main(int argc, char *argv[])
 		    "-S SUBSCRIPTIONS" : "-P PLANS");
 		usage();
 	}
-	if (number == NULL && (*vin || *service || tow_km || *cause || field)) {
-		warnmsg("--vin, --service, --tow-km, --cause and --field "
-		    "describe the call of --number");
+	const char *call_opt = vin ? "--vin" : service ? "--service" :
+	    tow_km ? "--tow-km" : cause ? "--cause" : field ? "--field" : NULL;
+	const char *log_opt = ac.only_set ? "--only" : since ? "--since" :
+	    until ? "--until" : NULL;
+	if (number == NULL && call_opt != NULL) {
+		warnmsg("%s: only with --number N (the one call now)",
+		    call_opt);
 		usage();
 	}
-	if (number != NULL && (ac.only_set || ac.since_set || ac.until_set)) {
-		warnmsg("--only, --since and --until choose calls of a log to "
-		    "write, not the call of --number");
-		usage();
-	}
-	if (ac.since_set && ac.until_set && ac.since >= ac.until) {
-		warnmsg("--since: not before --until");
+	if (number != NULL && log_opt != NULL) {
+		warnmsg("%s: not with --number (it chooses the calls of a log "
+		    "to write)", log_opt);
 		usage();
 	}
 	if (common_finish(&ac.app.opt) == -1)
 		usage();
+	/* In the zone of --tz, known now. */
+	if ((ac.since_set = since != NULL))
+		ac.since = parse_when("--since", since);
+	if ((ac.until_set = until != NULL))
+		ac.until = parse_when("--until", until);
+	if (ac.since_set && ac.until_set && ac.since >= ac.until) {
+		warnmsg("--since: not before --until");
+		usage();
+	}
 	if (tow_km != NULL && option_value(tow_km).n > 0 &&
 	    parse_count(str_of(tow_km), &tow) != 0)
 		bad_option("--tow-km", "invalid number", tow_km, COUNT_EXPECTED);
@@ -1010,10 +1013,10 @@ main(int argc, char *argv[])
 			.time = ac.app.opt.as_of, .date = ac.app.opt.as_of_date,
 			.number = option_value(number), .vin = option_value(vin),
 			.service = option_value(service),
-			.cause = option_value(cause), .tow_km = tow
+			.cause = option_value(cause), .tow_km = tow,
 		};
 		check_one(&ac, log ? &in : NULL, &c,
-		    tow_km ? str_of(tow_km) : (struct str){ "", 0 }, field);
+		    tow_km ? option_value(tow_km) : (struct str){ "", 0 }, field);
 	}
 	if (log)
 		stream_close(&in);

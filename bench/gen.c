@@ -10,6 +10,8 @@
  *   gen claims N FILE         warranty claims (vins of the contracts + unknown)
  *   gen members N FILE        duty-roster members (N members in 50 regions)
  *   gen calls N FILE ROSTER   dispatch calls of 2026 against a roster of `plan`
+ *   gen renewals N FILE       contract-remind contracts: N contracts of several
+ *                             kinds for N/3 vehicles, a fifth already renewed
  *   gen assist-plans 0 FILE   assist-check plans (basic, plus, fleet)
  *   gen subscriptions N FILE  assist-check subscriptions: N rows, yearly
  *                             renewals (about 2 rows a number), 2% void
@@ -954,6 +956,59 @@ gen_calls(long n, const char *path, const char *roster)
 		free(rr[r].s);
 }
 
+/* contract-remind: insurance, inspection, loans and leases, roadside
+ * subscriptions and service packages of N/3 vehicles, ending around
+ * 2026-11-20, some already renewed, a few void or open-ended. */
+static void
+gen_renewals(long n, const char *path)
+{
+	static const char *const kinds[] = {
+		"insurance", "insurance", "inspection", "registration", "loan",
+		"lease", "roadside", "package",
+	};
+	static const char *const providers[] = {
+		"If", "ERGO", "Gjensidige", "BTA", "Swedbank", "SEB", "Luminor",
+		"Regitra", "Transeksta", "Baltic Auto Service Union",
+	};
+	static const char *const names[] = {
+		"Jonas Petraitis", "Ona Kazlauskienė", "Mantas Urbonas",
+		"Сергей Кузнецов", "Иван Петров", "Rūta Šimkutė", "Embassy of Sweden",
+	};
+	FILE *f = open_out(path);
+	long asof = days_from_civil(2026, 11, 20);
+	char vin[18];
+	long k = 0;
+
+	rng_state = 0x72656e6577616c73ULL;
+	fputs("contract,vin,kind,start_date,end_date,status,customer,email,phone,provider\n", f);
+	for (uint32_t v = 0; k < n; v++) {
+		make_vin(vin, v);
+		const char *who = PICK(names);
+		int nk = 2 + (int)rn(3);
+		for (int i = 0; i < nk && k < n; i++) {
+			const char *kind = PICK(kinds);
+			long end = asof - 60 + (long)rn(500);
+			long len = kind[0] == 'l' ? 365 * (3 + (long)rn(3)) :
+			    kind[0] == 'i' && kind[1] == 'n' && kind[2] == 's' &&
+			    kind[3] == 'p' ? 730 : 365;
+			int renewed = per_mille(200) && k + 1 < n;
+			for (int r = 0; r <= renewed; r++) {
+				fprintf(f, "C%08ld,%s,%s,", ++k, vin, kind);
+				put_date(f, end - len + 1);
+				putc(',', f);
+				if (kind[0] == 'p' && per_mille(300))
+					;	/* an open-ended service package */
+				else
+					put_date(f, end);
+				fprintf(f, ",%s,", per_mille(15) ? "void" : "");
+				put_field(f, who);
+				fprintf(f, ",c%u@example.lt,+3706%07u,%s\n", v,
+				    v % 10000000, PICK(providers));
+				end += len;
+			}
+		}
+	}
+	close_out(f, path);
 /* ==== assist-check ==== */
 static void
 gen_assist_plans(const char *path)
@@ -1141,6 +1196,8 @@ main(int argc, char *argv[])
 		gen_claims(n, path);
 	else if (!strcmp(kind, "members"))
 		gen_members(n, path);
+	else if (!strcmp(kind, "renewals"))
+		gen_renewals(n, path);
 	else if (!strcmp(kind, "calls") && argc > 4)
 		gen_calls(n, path, argv[4]);
 	else if (!strcmp(kind, "assist-plans"))

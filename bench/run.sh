@@ -75,7 +75,7 @@ build_tool gen ""
 build_tool timeit ""		# getrusage of the child: what /usr/bin/time -f gives, in microseconds
 build_tool parse-only "${CSV_LIBS:--lcsv}"
 
-for p in complaint-sla svc-remind warranty-check duty-roster assist-check; do
+for p in complaint-sla svc-remind warranty-check duty-roster contract-remind assist-check; do
 	if [ ! -f "cmd/$p.c" ]; then
 		[ -x "bin/$p" ] || note "$p: cmd/$p.c not written yet: skipped"
 		[ -x "bin/$p" ] && note "$p: cmd/$p.c missing, measuring the existing bin/$p"
@@ -121,6 +121,7 @@ gen terms 0 "$D/terms.csv"
 gen components 0 "$D/components.csv"
 gen claims 1000000 "$D/claims-1000000.csv"
 gen members 1000 "$D/members-1000.csv"
+gen renewals 1000000 "$D/renewals-1000000.csv"
 gen assist-plans 0 "$D/assist-plans.csv"
 gen subscriptions 200000 "$D/subscriptions-200000.csv"
 gen assist-calls 1000000 "$D/assist-calls-1000000.csv" "$D/subscriptions-200000.csv"
@@ -301,6 +302,20 @@ else
 	note "duty-roster: no binary: plan and audit skipped"
 fi
 
+# contract-remind reads the stream whole (renewals need every contract of
+# a vehicle): its memory grows with the contracts; the report gives it per
+# contract.  The target is on the nightly list; --all (every contract
+# written, every row kept) is measured beside it.
+R=$D/renewals-1000000.csv
+base=parse:renewals
+echo_floor echo:renewals 1000000 "$R"
+if have contract-remind; then
+	measure contract-remind 1000000 "$R" "$RUNS" bin/contract-remind \
+	    --tz "$ZONE" --as-of 2026-11-20 "$R"
+	measure contract-remind:all 1000000 "$R" "$RUNS" bin/contract-remind \
+	    --tz "$ZONE" --as-of 2026-11-20 --all "$R"
+fi
+base=
 # assist-check: 1,000,000 calls against 200,000 subscriptions; its peak
 # memory follows the subscriptions, not the calls (250,000 calls: the same).
 AC="bin/assist-check -S $D/subscriptions-200000.csv -P $D/assist-plans.csv --tz $ZONE --as-of 2026-12-31"
@@ -334,6 +349,9 @@ END {
 	}
 	base["complaint-sla:1M"] = "parse:tickets-1M"; base["complaint-sla:4M"] = "parse:tickets-4M"
 	base["svc-remind"] = "parse:history"; base["warranty-check"] = "parse:claims"
+	base["duty-roster:audit"] = "parse:calls"; base["contract-remind"] = "parse:renewals"
+	base["contract-remind:all"] = "parse:renewals"
+	base["echo:renewals"] = "parse:renewals"
 	base["duty-roster:audit"] = "parse:calls"
 	base["assist-check"] = "parse:assist-calls"; base["echo:assist-calls"] = "parse:assist-calls"
 	base["echo:tickets-1M"] = "parse:tickets-1M"; base["echo:history"] = "parse:history"
@@ -363,6 +381,12 @@ END {
 	ratio("complaint-sla:1M", "parse:tickets-1M", 2.5, "complaint-sla <= 2.5x parse-only")
 	ratio("svc-remind", "parse:history", 3, "svc-remind <= 3x parse-only")
 	ratio("warranty-check", "parse:claims", 3, "warranty-check <= 3x parse-only")
+	ratio("contract-remind", "parse:renewals", 3, "contract-remind <= 3x parse-only")
+	for (i = 1; i <= n; i++)
+		if (order[i] ~ /^contract-remind/)
+			printf "note: %s holds every contract: %.0f bytes of peak memory per contract (%.1f MiB for %d, the file %.1f MB)\n",
+			    order[i], rss[order[i]] * 1024 / rows[order[i]], rss[order[i]] / 1024,
+			    rows[order[i]], mb(order[i])
 	ratio("assist-check", "parse:assist-calls", 2.5, "assist-check <= 2.5x parse-only")
 	faster("complaint-sla:1M", "mlr:complaint-sla", "complaint-sla >= 10x faster than mlr")
 	faster("warranty-check", "mlr:warranty-check", "warranty-check >= 10x faster than mlr")

@@ -1009,6 +1009,8 @@ gen_renewals(long n, const char *path)
 		}
 	}
 	close_out(f, path);
+}
+
 /* ==== assist-check ==== */
 static void
 gen_assist_plans(const char *path)

@@ -12,6 +12,8 @@
  *   gen calls N FILE ROSTER   dispatch calls of 2026 against a roster of `plan`
  *   gen renewals N FILE       contract-remind contracts: N contracts of several
  *                             kinds for N/3 vehicles, a fifth already renewed
+ *   gen events N FILE         survey-invite events: N closed repair orders,
+ *                             tickets and calls of N/4 contacts, Nov 2026
  *   gen assist-plans 0 FILE   assist-check plans (basic, plus, fleet)
  *   gen subscriptions N FILE  assist-check subscriptions: N rows, yearly
  *                             renewals (about 2 rows a number), 2% void
@@ -1011,6 +1013,46 @@ gen_renewals(long n, const char *path)
 	close_out(f, path);
 }
 
+/* survey-invite: events closed in the three weeks before 2026-11-20, of
+ * N/4 contacts (a fleet's contact has many), some internal, some opted
+ * out, some without a contact, a few not closed yet. */
+static void
+gen_events(long n, const char *path)
+{
+	static const char *const kinds[] = {
+		"service", "service", "service", "warranty", "delivery",
+		"complaint", "roadside", "internal",
+	};
+	static const char *const langs[] = { "lt", "lt", "ru", "en" };
+	static const char *const advisors[] = {
+		"Rasa", "Tomas", "Inga", "Olga", "Lukas", "Milda", "Viktor",
+	};
+	FILE *f = open_out(path);
+	long base = days_from_civil(2026, 11, 20) - 21;
+	long ncontacts = n / 4 > 0 ? n / 4 : 1;
+
+	rng_state = 0x6576656e74730000ULL;
+	fputs("id,closed_at,contact,kind,opt_out,dealer,advisor,language\n", f);
+	for (long i = 0; i < n; i++) {
+		long day = base + i * 21 / n;
+		uint32_t c = rn((uint32_t)ncontacts);
+		fprintf(f, "RO-%07ld,", i + 1);
+		if (!per_mille(20)) {
+			put_date(f, day);
+			fprintf(f, " %02u:%02u", 8 + rn(10), rn(60));
+		}
+		if (per_mille(30))
+			fputs(",", f);
+		else if (c % 3 == 0)
+			fprintf(f, ",+3706%07u", c);
+		else
+			fprintf(f, ",c%u@example.lt", c);
+		fprintf(f, ",%s,%s,D%02u,%s,%s\n", PICK(kinds),
+		    per_mille(40) ? "yes" : "", 1 + rn(12), PICK(advisors), PICK(langs));
+	}
+	close_out(f, path);
+}
+
 /* ==== assist-check ==== */
 static void
 gen_assist_plans(const char *path)
@@ -1198,6 +1240,8 @@ main(int argc, char *argv[])
 		gen_claims(n, path);
 	else if (!strcmp(kind, "members"))
 		gen_members(n, path);
+	else if (!strcmp(kind, "events"))
+		gen_events(n, path);
 	else if (!strcmp(kind, "renewals"))
 		gen_renewals(n, path);
 	else if (!strcmp(kind, "calls") && argc > 4)

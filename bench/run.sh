@@ -75,7 +75,7 @@ build_tool gen ""
 build_tool timeit ""		# getrusage of the child: what /usr/bin/time -f gives, in microseconds
 build_tool parse-only "${CSV_LIBS:--lcsv}"
 
-for p in complaint-sla svc-remind warranty-check duty-roster contract-remind assist-check; do
+for p in complaint-sla svc-remind warranty-check duty-roster contract-remind survey-invite assist-check; do
 	if [ ! -f "cmd/$p.c" ]; then
 		[ -x "bin/$p" ] || note "$p: cmd/$p.c not written yet: skipped"
 		[ -x "bin/$p" ] && note "$p: cmd/$p.c missing, measuring the existing bin/$p"
@@ -122,6 +122,7 @@ gen components 0 "$D/components.csv"
 gen claims 1000000 "$D/claims-1000000.csv"
 gen members 1000 "$D/members-1000.csv"
 gen renewals 1000000 "$D/renewals-1000000.csv"
+gen events 1000000 "$D/events-1000000.csv"
 gen assist-plans 0 "$D/assist-plans.csv"
 gen subscriptions 200000 "$D/subscriptions-200000.csv"
 gen assist-calls 1000000 "$D/assist-calls-1000000.csv" "$D/subscriptions-200000.csv"
@@ -328,6 +329,20 @@ if have assist-check; then
 	measure assist-check:250k 250000 "$D/assist-calls-250000.csv" "$RUNS" $AC "$D/assist-calls-250000.csv"
 fi
 
+# survey-invite: the nightly run over three weeks of closed events, with a
+# ledger of the invitations sent before (read, not changed: --dry-run).
+E=$D/events-1000000.csv
+base=parse:events
+echo_floor echo:events 1000000 "$E"
+if have survey-invite; then
+	[ -s "$D/survey-ledger.csv" ] && [ ! "$E" -nt "$D/survey-ledger.csv" ] ||
+	    bin/survey-invite --tz "$ZONE" --as-of '2026-11-13 06:00' \
+		--ledger "$D/survey-ledger.csv" "$E" > /dev/null
+	measure survey-invite 1000000 "$E" "$RUNS" bin/survey-invite --tz "$ZONE" \
+	    --as-of '2026-11-20 06:00' --ledger "$D/survey-ledger.csv" --dry-run "$E"
+fi
+base=
+
 summarize
 
 # ---- report ------------------------------------------------------------
@@ -351,6 +366,7 @@ END {
 	base["svc-remind"] = "parse:history"; base["warranty-check"] = "parse:claims"
 	base["duty-roster:audit"] = "parse:calls"; base["contract-remind"] = "parse:renewals"
 	base["contract-remind:all"] = "parse:renewals"
+	base["survey-invite"] = "parse:events"; base["echo:events"] = "parse:events"
 	base["echo:renewals"] = "parse:renewals"
 	base["duty-roster:audit"] = "parse:calls"
 	base["assist-check"] = "parse:assist-calls"; base["echo:assist-calls"] = "parse:assist-calls"
@@ -382,6 +398,7 @@ END {
 	ratio("svc-remind", "parse:history", 3, "svc-remind <= 3x parse-only")
 	ratio("warranty-check", "parse:claims", 3, "warranty-check <= 3x parse-only")
 	ratio("contract-remind", "parse:renewals", 3, "contract-remind <= 3x parse-only")
+	ratio("survey-invite", "parse:events", 2.5, "survey-invite <= 2.5x parse-only")
 	for (i = 1; i <= n; i++)
 		if (order[i] ~ /^contract-remind/)
 			printf "note: %s holds every contract: %.0f bytes of peak memory per contract (%.1f MiB for %d, the file %.1f MB)\n",

@@ -137,6 +137,7 @@ struct sub {
 	uint32_t spelling;	/* the plan as written: ac->spellings */
 	uint32_t vin_n, holder_n, insurer_n;
 	bool is_void;
+	bool starts_last;	/* no earlier row of the number starts later */
 	const char *text;	/* vin, holder and insurer, one after the other */
 };
 _Static_assert(sizeof(struct sub) == 64, "a subscription row in a cache line");
@@ -211,12 +212,17 @@ sub_year(day_t start, day_t day)
  * 2. else the rows that ended before DAY: the latest end (a tie: the later);
  * 3. else the earliest start (a tie: the earlier row).
  * The rows are visited from the last in the file to the first, so that a
- * later row wins a tie by coming first. */
+ * later row wins a tie by coming first.  Renewals mostly come in the order
+ * of their start: when the last row contains DAY and starts last, it is
+ * the one, without a look at the others. */
 static uint32_t
 choose_row(const struct sub *subs, uint32_t newest, day_t day)
 {
 	uint32_t within = NO_ROW, ended = NO_ROW, first = NO_ROW;
+	const struct sub *last = &subs[newest];
 
+	if (last->starts_last && last->start <= day && day <= last->until)
+		return newest;
 	for (uint32_t i = newest; i != NO_ROW; i = subs[i].prev) {
 		const struct sub *s = &subs[i];
 		if (s->start <= day && day <= s->until) {
@@ -229,6 +235,15 @@ choose_row(const struct sub *subs, uint32_t newest, day_t day)
 			first = i;
 	}
 	return within != NO_ROW ? within : ended != NO_ROW ? ended : first;
+}
+
+/* Link row S of a number after its row PREV (NO_ROW: its first). */
+static void
+link_row(const struct sub *subs, struct sub *s, uint32_t prev)
+{
+	s->prev = prev;
+	s->starts_last = prev == NO_ROW ||
+	    (subs[prev].starts_last && subs[prev].start <= s->start);
 }
 
 /* Is SERVICE among the plan's services (codes: ignoring ASCII case)? */
@@ -616,10 +631,9 @@ read_subscriptions(struct assist *ac, const char *path)
 			fatal("%s:%ld: too many subscriptions", r.file, r.line);
 		bool isnew;
 		size_t *newest = map_put(&ac->numbers, number, ac->nsubs, &isnew);
-		if (!isnew) {
-			s.prev = (uint32_t)*newest;
+		link_row(ac->subs, &s, isnew ? NO_ROW : (uint32_t)*newest);
+		if (!isnew)
 			*newest = ac->nsubs;
-		}
 		if (ac->nsubs == cap)
 			cap = grow_subs(ac, cap);
 		ac->subs[ac->nsubs++] = s;

@@ -61,9 +61,9 @@ static uint32_t
 link_rows(struct sub *subs, const struct span *sp, int n)
 {
 	for (int i = 0; i < n; i++) {
-		subs[i] = (struct sub){ .start = D(sp[i].start), .end = D(sp[i].end),
-		    .prev = i ? (uint32_t)i - 1 : NO_ROW };
+		subs[i] = (struct sub){ .start = D(sp[i].start), .end = D(sp[i].end) };
 		subs[i].until = subs[i].end + sp[i].grace;
+		link_row(subs, &subs[i], i ? (uint32_t)i - 1 : NO_ROW);
 	}
 	return (uint32_t)n - 1;
 }
@@ -109,6 +109,13 @@ test_choose_row(void)
 		{ "a tie of future starts: the earlier row",
 		    { { "2026-03-01", "2027-01-09", 0 },
 		      { "2026-03-01", "2026-12-31", 0 } }, 2, "2026-01-20", 0 },
+		{ "the last row contains it, an earlier one starts later",
+		    { { "2026-03-01", "2026-12-31", 0 },
+		      { "2026-01-01", "2026-12-31", 0 } }, 2, "2026-06-01", 0 },
+		{ "in start order, the last contains it",
+		    { { "2025-01-01", "2025-12-31", 30 },
+		      { "2026-01-01", "2026-12-31", 0 },
+		      { "2026-01-01", "2026-12-31", 0 } }, 3, "2026-01-10", 2 },
 		{ "ended within its grace counts as containing",
 		    { { "2025-01-10", "2026-01-09", 30 },
 		      { "2024-01-10", "2026-01-15", 0 } }, 2, "2026-01-20", 0 },
@@ -286,15 +293,14 @@ test_counting(void)
 	for (uint32_t i = 0; i < 4; i++) {
 		struct sub *s = &ac.subs[i];
 		*s = (struct sub){ .start = D(rows[i].start), .end = D(rows[i].end),
-		    .plan = (uint32_t)rows[i].plan, .prev = NO_ROW, .text = "" };
+		    .plan = (uint32_t)rows[i].plan, .text = "" };
 		s->until = s->end + rows[i].grace;
 		s->nyears = sub_year(s->start, s->until) + 1;
 		bool isnew;
 		size_t *k = map_put(&ac.numbers, str_of(rows[i].number), i, &isnew);
-		if (!isnew) {
-			s->prev = (uint32_t)*k;
+		link_row(ac.subs, s, isnew ? NO_ROW : (uint32_t)*k);
+		if (!isnew)
 			*k = i;
-		}
 	}
 	ac.nsubs = 4;
 	static const struct {

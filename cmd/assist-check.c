@@ -119,8 +119,8 @@ struct plan {
 	int waiting_days, grace_days;
 };
 
-/* A row of the subscriptions file: 64 bytes, since a call's look-up
- * waits for memory for each cache line of it. */
+/* A row of the subscriptions file: 64 bytes in an array aligned to them
+ * (grow_subs), so that a row a call looks at is one wait for memory. */
 struct sub {
 	day_t start, end;
 	day_t until;		/* end + grace_days: the last day covered */

@@ -149,7 +149,7 @@ struct eval {
 };
 
 static noreturn void
-usage(void)
+usage_cs(void)
 {
 	usage_error(SYNOPSIS);
 }
@@ -158,7 +158,7 @@ static noreturn void
 bad_value(const char *opt, const char *why, const char *val)
 {
 	warnmsg("%s: %s '%s'", opt, why, val);
-	usage();
+	usage_cs();
 }
 
 /* ---- options ---- */
@@ -887,7 +887,7 @@ main(int argc, char **argv)
 		case 1:
 			continue;
 		case -1:
-			usage();
+			usage_cs();
 		}
 		switch (ch) {
 		case 'h':
@@ -923,18 +923,18 @@ main(int argc, char **argv)
 			s.alert_opt = true;
 			break;
 		default:
-			usage();
+			usage_cs();
 		}
 	}
 	if (common_finish(&s.app.opt) == -1)
-		usage();
+		usage_cs();
 
 	hours_init(&s.hours);
 	if (hours_spec) {
 		char err[200];
 		if (hours_parse(&s.hours, hours_spec, err, sizeof err)) {
 			warnmsg("--hours: %s", err);
-			usage();
+			usage_cs();
 		}
 	}
 	if (*pattern_src) {

@@ -15,6 +15,7 @@
 #include "ledger.h"
 #include "map.h"
 #include "memo.h"
+#include "rowstore.h"
 #include "opts.h"
 #include "str.h"
 #include "util.h"
@@ -149,6 +150,30 @@ test_memo(void)
 }
 
 static void
+test_rowstore(void)
+{
+	struct rowstore rs = { 0 };
+	struct record r;
+	char buf[64];
+
+	for (int i = 0; i < 3000; i++) {
+		snprintf(buf, sizeof buf, "row %d", i);
+		struct str f[3] = { str_of(buf), { "", 0 }, { "a\0b", 3 } };
+		CHECK(rowstore_add(&rs, f, (size_t)(i % 3) + 1) == (size_t)i, "index");
+	}
+	for (int i = 2999; i >= 0; i--) {
+		rowstore_get(&rs, (size_t)i, &r);
+		snprintf(buf, sizeof buf, "row %d", i);
+		CHECK(r.nf == (size_t)(i % 3) + 1 && str_eq(r.f[0], str_of(buf)),
+		    "row %d back", i);
+		if (r.nf == 3)
+			CHECK(r.f[1].n == 0 && r.f[2].n == 3 && r.f[2].p[1] == '\0',
+			    "fields of row %d", i);
+	}
+	rowstore_free(&rs);
+}
+
+static void
 test_str(void)
 {
 	static const struct { const char *in, *out; } msg[] = {
@@ -266,6 +291,59 @@ test_getters(void)
 	for (int k = 0; k < 3 && stream_next(&s, &r); k++)
 		ok[k] = row_start(&w, &a, &s, &r, ROW_DATA);
 	CHECK(ok[0] && !ok[1] && !ok[2], "row_start: %d %d %d", ok[0], ok[1], ok[2]);
+	stream_close(&s);
+}
+
+/* get_date_item and row_bad_item: an item of a list value, reported with
+ * the item quoted in the one wording of its kind. */
+static void
+test_items(void)
+{
+	static struct app a;
+	struct stream s;
+	struct record r;
+	struct row w;
+	day_t d = 0;
+	char want[1024];
+
+	common_init(&a.opt);
+	dt_init("UTC", NULL);
+	put_file("items.csv", "u\n2026-12-24;2026-02-30\n");
+	table_open(&s, P("items.csv"), "test");
+	stream_next(&s, &r);
+	row_start(&w, &a, &s, &r, ROW_DATA);
+	fflush(stderr);
+	int saved = dup(2), f = open(P("items.err"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	dup2(f, 2);
+	close(f);
+	int r1 = get_date_item(&w, 0, STR_C(" 2026-12-24 "), &d);
+	day_t d1 = d;
+	int r2 = get_date_item(&w, 0, STR_C("2026-02-30"), &d);
+	int r3 = row_bad_item(&w, 0, STR_C("x"), "invalid range", NULL);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	CHECK(r1 == 1 && d1 == days_from_civil(2026, 12, 24), "item read");
+	CHECK(r2 == -1 && r3 == -1 && w.bad && d == d1, "bad item: %d %d", r2, r3);
+	snprintf(want, sizeof want, "%s: %s:2: u: invalid date '2026-02-30' "
+	    "(expected YYYY-MM-DD; see --date-format)\n", progname, P("items.csv"));
+	CHECK(strcmp(get_file("items.err"), want) == 0, "item message: %s",
+	    get_file("items.err"));
+	row_start(&w, &a, &s, &r, ROW_DATA);
+	fflush(stderr);
+	saved = dup(2);
+	f = open(P("items.err"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	dup2(f, 2);
+	close(f);
+	row_bad_item(&w, 0, STR_C("2026-11-10.."), "invalid range",
+	    "expected %s", "DATE..DATE");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	snprintf(want, sizeof want, "%s: %s:2: u: invalid range '2026-11-10..' "
+	    "(expected DATE..DATE)\n", progname, P("items.csv"));
+	CHECK(strcmp(get_file("items.err"), want) == 0, "row_bad_item: %s",
+	    get_file("items.err"));
 	stream_close(&s);
 }
 
@@ -440,8 +518,10 @@ main(void)
 	progname = "machinery";
 	test_map();
 	test_memo();
+	test_rowstore();
 	test_str();
 	test_getters();
+	test_items();
 	test_ledger();
 	test_holidays();
 	char cmd[600];

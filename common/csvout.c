@@ -150,8 +150,8 @@ abort_hook(void *arg)
 		return;
 	}
 	/* Killed, or cut off: write nothing more (in a handler, a write to
-	 * a full pipe could block for ever). */
-	if (fatal_in_handler() || cutting_off)
+	 * a full pipe could block for ever).  Nothing opened yet: nothing. */
+	if (fatal_in_handler() || cutting_off || w->fd == -1)
 		return;
 	/* Standard output on a fatal error: what was written stays written. */
 	if (!w->dead && !(w->fd == STDOUT_FILENO && stdout_was_closed)) {
@@ -168,13 +168,13 @@ abort_hook(void *arg)
 	w->len = 0;
 }
 
-/* The name of PATH for messages: control bytes escaped (str_msg). */
+/* The name of PATH for messages, control bytes escaped (str_msg), in BUF
+ * of MSG_NAME bytes.  (On the stack: a fatal error leaks nothing.) */
+#define MSG_NAME 1024
 static char *
-msg_name(const char *path)
+msg_name(char *buf, const char *path)
 {
-	char buf[1024];
-
-	return xstrdup(str_msg(buf, sizeof buf, str_of(path)));
+	return str_msg(buf, MSG_NAME, str_of(path));
 }
 
 /* The directory part of PATH ("." when it has none). */
@@ -195,24 +195,23 @@ dir_of(const char *path)
 static void
 refuse_planted(const char *link, const struct stat *lst)
 {
-	char *dir = dir_of(link);
+	char *dir = dir_of(link), m[MSG_NAME];
 	struct stat d;
-
-	if (stat(dir, &d) == 0 && (d.st_mode & S_ISVTX) &&
+	bool planted = stat(dir, &d) == 0 && (d.st_mode & S_ISVTX) &&
 	    (d.st_mode & S_IWOTH) && lst->st_uid != geteuid() &&
-	    lst->st_uid != d.st_uid) {
-		char *n = msg_name(link);
+	    lst->st_uid != d.st_uid;
+
+	free(dir);
+	if (planted)
 		fatal("%s: not following a symbolic link that another user owns "
 		    "in a sticky world-writable directory (as "
-		    "fs.protected_symlinks does)", n);
-	}
-	free(dir);
+		    "fs.protected_symlinks does)", msg_name(m, link));
 }
 
 char *
 csvout_target(const char *path)
 {
-	char *p = xstrdup(path);
+	char *p = xstrdup(path), m[MSG_NAME];
 
 	/* Only the last component is checked here: the directories on the
 	 * way are opened through (mkstemp), where the kernel checks them
@@ -226,7 +225,10 @@ csvout_target(const char *path)
 		refuse_planted(p, &st);
 		ssize_t n = readlink(p, target, sizeof target - 1);
 		if (n < 0) {
-			char *m = msg_name(p);
+			int e = errno;
+			msg_name(m, p);
+			free(p);
+			errno = e;
 			fatal_errno("%s: cannot create", m);
 		}
 		target[n] = '\0';
@@ -243,9 +245,9 @@ csvout_target(const char *path)
 			p = q;
 		}
 	}
+	free(p);
 	errno = ELOOP;
-	char *m = msg_name(path);
-	fatal_errno("%s: cannot create", m);
+	fatal_errno("%s: cannot create", msg_name(m, path));
 }
 
 struct csvout *
@@ -269,9 +271,16 @@ csvout_open(const char *path, struct dialect d, bool crlf, bool excel_safe)
 		on_fatal(abort_hook, w);
 		return w;
 	}
-	w->name = msg_name(path);
+	char m[MSG_NAME];
 	struct stat st;
 	mode_t mode;
+
+	w->name = xstrdup(msg_name(m, path));
+	/* Hooked from here on: a fatal error frees nothing, but W stays
+	 * reachable; the hook does nothing until there is a temporary file
+	 * (fd -1, tmp NULL). */
+	w->fd = -1;
+	on_fatal(abort_hook, w);
 
 	/* A link planted in /tmp is refused before anything is opened
 	 * through it. */
@@ -285,7 +294,6 @@ csvout_open(const char *path, struct dialect d, bool crlf, bool excel_safe)
 		w->fd = open(path, O_WRONLY | O_CLOEXEC);
 		if (w->fd == -1)
 			fatal_errno("%s: cannot create", w->name);
-		on_fatal(abort_hook, w);
 		return w;
 	}
 	/* A symbolic link: replace the file it names (create it, when the
@@ -300,23 +308,26 @@ csvout_open(const char *path, struct dialect d, bool crlf, bool excel_safe)
 	size_t base = strlen(path + dirlen), keep = base;
 
 	if (base > NAME_MAX) {
-		char *m = msg_name(path);
 		errno = ENAMETOOLONG;
-		fatal_errno("%s: cannot create", m);
+		fatal_errno("%s: cannot create", msg_name(m, path));
 	}
 	if (keep > NAME_MAX - 8)
 		keep = NAME_MAX - 8;
-	w->tmp = xmalloc(dirlen + keep + 9);
-	snprintf(w->tmp, dirlen + keep + 9, "%.*s.%.*s.XXXXXX", (int)dirlen,
+	char *tmp = xmalloc(dirlen + keep + 9);
+	snprintf(tmp, dirlen + keep + 9, "%.*s.%.*s.XXXXXX", (int)dirlen,
 	    path, (int)keep, path + dirlen);
-	/* No fatal signal between the file's creation and its hook. */
+	/* The hook sees the temporary's whole name and its descriptor, or
+	 * neither: no fatal signal from the file's creation to here. */
 	signals_hold();
-	w->fd = mkstemp(w->tmp);
-	if (w->fd == -1) {
-		char *m = msg_name(path);
-		fatal_errno("%s: cannot create", m);
+	int fd = mkstemp(tmp);
+	if (fd == -1) {
+		int e = errno;
+		free(tmp);
+		errno = e;
+		fatal_errno("%s: cannot create", msg_name(m, path));
 	}
-	on_fatal(abort_hook, w);
+	w->tmp = tmp;
+	w->fd = fd;
 	signals_release();
 	if (stat(path, &st) == 0)
 		mode = st.st_mode & 07777;
@@ -325,10 +336,8 @@ csvout_open(const char *path, struct dialect d, bool crlf, bool excel_safe)
 		umask(um);
 		mode = 0666 & ~um;
 	}
-	if (fchmod(w->fd, mode) == -1) {
-		char *m = msg_name(w->tmp);
-		fatal_errno("%s", m);
-	}
+	if (fchmod(w->fd, mode) == -1)
+		fatal_errno("%s", msg_name(m, w->tmp));
 	return w;
 }
 
@@ -693,8 +702,9 @@ csvout_close(struct csvout *w)
 			write_failed(w);
 		w->fd = -1;
 		if (rename(w->tmp, w->path) == -1) {
-			char *m = msg_name(w->tmp);
-			fatal_errno("%s: cannot rename %s", w->name, m);
+			char m[MSG_NAME];
+			fatal_errno("%s: cannot rename %s", w->name,
+			    msg_name(m, w->tmp));
 		}
 		sync_dir(w);
 		off_fatal(abort_hook, w);

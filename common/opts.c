@@ -438,13 +438,15 @@ app_reject(struct app *a, const struct stream *s, const struct record *r,
 void
 app_reject_msg(struct app *a, const struct record *r, const char *msg)
 {
-	char line[32];
+	char line[32], f[512];
 
 	a->rejected++;
+	/* The file's name escaped in the message (the --rejects row keeps
+	 * it as it is). */
 	if (a->opt.strict)
-		fatal("%s:%ld: %s", r->file, r->line, msg);
+		fatal("%s:%ld: %s", esc(f, sizeof f, r->file), r->line, msg);
 	if (a->rejected <= REJECTS_SHOWN)
-		warnmsg("%s:%ld: %s", r->file, r->line, msg);
+		warnmsg("%s:%ld: %s", esc(f, sizeof f, r->file), r->line, msg);
 	if (a->opt.rejects_path == NULL)
 		return;
 	if (!a->rej_header_done)
@@ -478,11 +480,13 @@ app_table_reject(struct app *a, const char *file, long line, const char *fmt,
 void
 app_table_msg(struct app *a, const char *file, long line, const char *msg)
 {
+	char f[512];
+
 	a->rejected++;
 	if (a->opt.strict)
-		fatal("%s:%ld: %s", file, line, msg);
+		fatal("%s:%ld: %s", esc(f, sizeof f, file), line, msg);
 	if (a->rejected <= REJECTS_SHOWN)
-		warnmsg("%s:%ld: %s", file, line, msg);
+		warnmsg("%s:%ld: %s", esc(f, sizeof f, file), line, msg);
 }
 
 #define FIELDS_WHY "%zu fields where the header has %zu"
@@ -512,9 +516,11 @@ app_table_fields_ok(struct app *a, const struct stream *s,
 void
 table_fields_ok(const struct stream *s, const struct record *r)
 {
+	char f[512];
+
 	if (r->nf != s->header.nf)
-		fatal("%s:%ld: " FIELDS_WHY, r->file, r->line, r->nf,
-		    s->header.nf);
+		fatal("%s:%ld: " FIELDS_WHY, esc(f, sizeof f, r->file), r->line,
+		    r->nf, s->header.nf);
 }
 
 int

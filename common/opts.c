@@ -264,6 +264,12 @@ common_finish(struct common *c)
 		    esc(v, sizeof v, c->tz));
 		return -1;
 	}
+	if (csvin_set_encoding(c->encoding) == -1) {
+		warnmsg("--encoding: unknown encoding '%s' (expected a name "
+		    "iconv(3) knows, such as cp1251, cp1257, latin1 or UTF-16; "
+		    "see iconv -l)", c->encoding);
+		return -1;
+	}
 	quiet = c->quiet;
 	field_set_na(c->na);
 	field_set_encoding_given(c->encoding != NULL);

@@ -1,8 +1,11 @@
 /* csvecho — test tool of the common base: reads the stream as every program
  * does and writes it back, optionally with parsed values appended:
- *   csvecho [common options] [--ts COL] [--date COL] [--km COL] [FILE...]
+ *   csvecho [common options] [--ts COL] [--date COL] [--km COL] [--opt COL]
+ *       [FILE...]
  * --ts appends "ts" (RFC 3339 in the zone), --date appends "iso_date",
- * --km appends "count"; an unreadable value makes a rejected row.
+ * --km appends "count" (each a required column); --opt appends "value", the
+ * trimmed value of an optional column; an unreadable value makes a
+ * rejected row.
  * --marker FILE (left out of the usage, so that the tests' usage lines
  * stay as they are) stands in for a ledger the run creates, for the fault
  * tests: FILE is created at start and removed by the fatal hooks (a
@@ -20,19 +23,20 @@
 #include "outcols.h"
 #include "util.h"
 
-#define SYNOPSIS "[--ts COL] [--date COL] [--km COL] " COMMON_USAGE " [FILE...]"
+#define SYNOPSIS "[--ts COL] [--date COL] [--km COL] [--opt COL] " COMMON_USAGE " [FILE...]"
 
-enum { OPT_TS = OPT_PROGRAM, OPT_DATE, OPT_KM, OPT_MARKER };
+enum { OPT_TS = OPT_PROGRAM, OPT_DATE, OPT_KM, OPT_OPT, OPT_MARKER };
 
 static const struct opt_help opts_help[] = {
 	{ "--ts COL", "append ts: the timestamp of COL, RFC 3339" },
 	{ "--date COL", "append iso_date: the date of COL" },
 	{ "--km COL", "append count: the number of COL" },
+	{ "--opt COL", "append value: the value of COL, an optional column" },
 	{ NULL, NULL }
 };
 
 static const struct prog_info info = {
-	"csvecho", NULL, "[--ts COL] [--date COL] [--km COL] " COMMON_USAGE " [FILE...]",
+	"csvecho", NULL, SYNOPSIS,
 	"Read the stream as every program does and write it back.", opts_help
 };
 
@@ -54,13 +58,14 @@ main(int argc, char *argv[])
 		{ "ts", required_argument, NULL, OPT_TS },
 		{ "date", required_argument, NULL, OPT_DATE },
 		{ "km", required_argument, NULL, OPT_KM },
+		{ "opt", required_argument, NULL, OPT_OPT },
 		{ "marker", required_argument, NULL, OPT_MARKER },
 		{ NULL, 0, NULL, 0 }
 	};
-	static const char *const all[3] = { "ts", "iso_date", "count" };
-	const char *names[3];
-	const char *cols[3] = { NULL, NULL, NULL };
-	int idx[3], which[3], nc = 0, ch;
+	static const char *const all[4] = { "ts", "iso_date", "count", "value" };
+	const char *names[4];
+	const char *cols[4] = { NULL, NULL, NULL, NULL };
+	int idx[4], which[4], nc = 0, ch;
 	struct app app = { 0 };
 	struct stream in;
 	struct record rec;
@@ -77,6 +82,7 @@ main(int argc, char *argv[])
 		case OPT_TS: cols[0] = optarg; break;
 		case OPT_DATE: cols[1] = optarg; break;
 		case OPT_KM: cols[2] = optarg; break;
+		case OPT_OPT: cols[3] = optarg; break;
 		case OPT_MARKER: marker = optarg; break;
 		default: usage();
 		}
@@ -99,10 +105,10 @@ main(int argc, char *argv[])
 	}
 	stream_open(&in, argv + optind, argc - optind, app.opt.dialect,
 	    app.opt.map, app.opt.nmap);
-	struct column spec[4];
-	for (int k = 0; k < 3; k++)
+	struct column spec[5];
+	for (int k = 0; k < 4; k++)
 		if (cols[k]) {
-			spec[nc] = (struct column){ cols[k], true, &idx[nc] };
+			spec[nc] = (struct column){ cols[k], k < 3, &idx[nc] };
 			which[nc] = k;
 			names[nc++] = all[k];
 		}
@@ -122,8 +128,8 @@ main(int argc, char *argv[])
 	outcols_init(&oc, &in, names, (size_t)nc);
 	outcols_header(&oc, app.out, &in);
 	while (stream_next(&in, &rec)) {
-		char buf[3][64];
-		struct str val[3];
+		char buf[4][64];
+		struct str val[4];
 		struct row w;
 
 		if (!row_start(&w, &app, &in, &rec, ROW_STREAM))
@@ -146,6 +152,10 @@ main(int argc, char *argv[])
 				if (get_count(&w, idx[k], REQUIRED, &n) == 1)
 					len = fmt_int(buf[k], n);
 				break;
+			case 3:
+				val[k] = (struct str){ "", 0 };
+				get_str(&w, idx[k], OPTIONAL, &val[k]);
+				continue;
 			}
 			val[k] = (struct str){ buf[k], len };
 		}

@@ -493,6 +493,29 @@ test_ledger(void)
 	struct stat ls;
 	CHECK(lstat(P("link.csv"), &ls) == 0 && S_ISLNK(ls.st_mode) &&
 	    get_file("target.csv") != NULL, "dangling link");
+	/* A ledger named "-" is that file, read and rewritten there: not
+	 * written to standard output (csvout's "-"). */
+	char cwd[512];
+	if (getcwd(cwd, sizeof cwd) != NULL && chdir(dir) == 0) {
+		fflush(stdout);
+		int saved = dup(1), out = open("stdout.txt",
+		    O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(out, 1);
+		close(out);
+		l = ledger_open(&la, "-", lcols, false);
+		ledger_add(l, f);
+		ledger_commit(l);
+		ledger_close(l);
+		fflush(stdout);
+		dup2(saved, 1);
+		close(saved);
+		CHECK(chdir(cwd) == 0, "chdir back");
+		const char *dash = get_file("-");
+		CHECK(dash != NULL && strncmp(dash, "id,contact,sent\n", 16) == 0,
+		    "ledger '-': %s", dash ? dash : "(none)");
+		CHECK(strcmp(get_file("stdout.txt"), "") == 0,
+		    "ledger '-' went to standard output: %s", get_file("stdout.txt"));
+	}
 }
 
 static void

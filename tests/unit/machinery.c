@@ -88,6 +88,32 @@ test_map(void)
 	}
 	CHECK(map_get(&m, STR_C("KEY-1")) == NULL, "exact map ignores case");
 	CHECK(map_count(&m) == 5000, "count %zu", map_count(&m));
+	/* Prefetching: stages 0 and 1 tell nothing; stage 2 the value of
+	 * a present key, NULL for most absent ones; the map unchanged. */
+	for (int i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "key-%d", i);
+		uint64_t h = map_hash(&m, str_of(key));
+		const size_t *v0 = map_prefetch(&m, h, 0);
+		const size_t *v1 = map_prefetch(&m, h, 1);
+		const size_t *v2 = map_prefetch(&m, h, 2);
+		CHECK(v0 == NULL && v1 == NULL && v2 != NULL &&
+		    *v2 == (i == 17 ? 51 : (size_t)i * 3), "prefetch %s", key);
+		CHECK(map_get_hashed(&m, str_of(key), h) == v2, "get_hashed %s", key);
+		snprintf(key, sizeof key, "absent-%d", i);
+		h = map_hash(&m, str_of(key));
+		CHECK(map_prefetch(&m, h, 2) == NULL,
+		    "prefetch of %s found a value", key);
+		CHECK(map_get_hashed(&m, str_of(key), h) == NULL,
+		    "get_hashed of %s found a value", key);
+	}
+	CHECK(map_count(&m) == 5000, "prefetch changed the map");
+	map_free(&m);
+	CHECK(map_prefetch(&m, 1, 2) == NULL, "empty map prefetch");
+	map_init(&m, false);
+	for (int i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "key-%d", i);
+		map_put(&m, str_of(key), (size_t)i * 3, NULL);
+	}
 	/* Insertion order, and the keys are the map's own copies. */
 	CHECK(str_eq(m.e[4999].key, STR_C("key-4999")), "order");
 	map_free(&m);
@@ -103,6 +129,9 @@ test_map(void)
 		map_put(&m, str_of(ci[i].put), i, NULL);
 		CHECK((map_get(&m, str_of(ci[i].get)) != NULL) == ci[i].found,
 		    "ci map: %s / %s", ci[i].put, ci[i].get);
+		CHECK((map_hash(&m, str_of(ci[i].put)) ==
+		    map_hash(&m, str_of(ci[i].get))) == ci[i].found,
+		    "ci map_hash: %s / %s", ci[i].put, ci[i].get);
 	}
 	/* A long key (a VIN of 2,000 bytes must not be cut). */
 	char longk[2001];
@@ -464,6 +493,29 @@ test_ledger(void)
 	struct stat ls;
 	CHECK(lstat(P("link.csv"), &ls) == 0 && S_ISLNK(ls.st_mode) &&
 	    get_file("target.csv") != NULL, "dangling link");
+	/* A ledger named "-" is that file, read and rewritten there: not
+	 * written to standard output (csvout's "-"). */
+	char cwd[512];
+	if (getcwd(cwd, sizeof cwd) != NULL && chdir(dir) == 0) {
+		fflush(stdout);
+		int saved = dup(1), out = open("stdout.txt",
+		    O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(out, 1);
+		close(out);
+		l = ledger_open(&la, "-", lcols, false);
+		ledger_add(l, f);
+		ledger_commit(l);
+		ledger_close(l);
+		fflush(stdout);
+		dup2(saved, 1);
+		close(saved);
+		CHECK(chdir(cwd) == 0, "chdir back");
+		const char *dash = get_file("-");
+		CHECK(dash != NULL && strncmp(dash, "id,contact,sent\n", 16) == 0,
+		    "ledger '-': %s", dash ? dash : "(none)");
+		CHECK(strcmp(get_file("stdout.txt"), "") == 0,
+		    "ledger '-' went to standard output: %s", get_file("stdout.txt"));
+	}
 }
 
 static void

@@ -1886,6 +1886,9 @@ main(int argc, char **argv)
 	 * checked before any output is written. */
 	if (P.ledger_path != NULL)
 		P.ledger = ledger_open(a, P.ledger_path, ledger_cols, P.dry_run);
+	/* What the ledger records must have been read: output to a pipe
+	 * counts once its reader took all of it (| head cuts the run off). */
+	a->confirm_output = P.ledger != NULL && !P.dry_run;
 	app_open_output(a);
 	P.arena.next = HUGE_PAGE;
 	stream_history();

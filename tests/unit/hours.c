@@ -57,6 +57,13 @@ setup(struct hours *h, const char *spec)
 #define EOD(spec, from, want) do { tstamp o = 0; setup(&h, spec); \
 	int rc = hours_eod(&h, ts(from), &o); expect_t(__LINE__, rc, o, want); } while (0)
 
+/* What the messages say is accepted (hours.c). */
+#define SPEC_FORM \
+	" (expected days, then windows: 'Mon-Fri 09:00-13:00,14:00-18:00; Sat 09:00-14:00')"
+#define DAY_FORM \
+	" (expected Mon .. Sun, a range such as Mon-Fri, or a list such as Mon,Wed)"
+#define WINDOW_FORM " (expected HH:MM-HH:MM, 24:00 allowed as an end)"
+
 static void
 bad_spec(int line, const char *spec, const char *want)
 {
@@ -193,21 +200,21 @@ main(void)
 		printf("line %d: windows not sorted\n", __LINE__);
 		failures++;
 	}
-	bad_spec(__LINE__, "", "no open hours in ''");
-	bad_spec(__LINE__, "Mon-Fri", "no windows in 'Mon-Fri'");
-	bad_spec(__LINE__, "09:00-18:00", "no days in '09:00-18:00'");
-	bad_spec(__LINE__, "Mox 09:00-18:00", "bad day 'Mox'");
-	bad_spec(__LINE__, "Monday 09:00-18:00", "bad day 'Monday'");
-	bad_spec(__LINE__, "Mon 09:00", "bad window '09:00'");
-	bad_spec(__LINE__, "Mon 09:00-24:01", "bad window '09:00-24:01'");
-	bad_spec(__LINE__, "Mon 24:00-24:00", "bad window '24:00-24:00'");
-	bad_spec(__LINE__, "Mon 9:00-18:00", "bad window '9:00-18:00'");
-	bad_spec(__LINE__, "Mon 18:00-09:00", "window ends before it starts '18:00-09:00'");
-	bad_spec(__LINE__, "Mon 09:00-09:00", "window ends before it starts '09:00-09:00'");
+	bad_spec(__LINE__, "", "no open hours in ''" SPEC_FORM);
+	bad_spec(__LINE__, "Mon-Fri", "no windows in 'Mon-Fri'" SPEC_FORM);
+	bad_spec(__LINE__, "09:00-18:00", "no days in '09:00-18:00'" SPEC_FORM);
+	bad_spec(__LINE__, "Mox 09:00-18:00", "bad day 'Mox'" DAY_FORM);
+	bad_spec(__LINE__, "Monday 09:00-18:00", "bad day 'Monday'" DAY_FORM);
+	bad_spec(__LINE__, "Mon 09:00", "bad window '09:00'" WINDOW_FORM);
+	bad_spec(__LINE__, "Mon 09:00-24:01", "bad window '09:00-24:01'" WINDOW_FORM);
+	bad_spec(__LINE__, "Mon 24:00-24:00", "bad window '24:00-24:00'" WINDOW_FORM);
+	bad_spec(__LINE__, "Mon 9:00-18:00", "bad window '9:00-18:00'" WINDOW_FORM);
+	bad_spec(__LINE__, "Mon 18:00-09:00", "window ends before it starts '18:00-09:00'" WINDOW_FORM);
+	bad_spec(__LINE__, "Mon 09:00-09:00", "window ends before it starts '09:00-09:00'" WINDOW_FORM);
 	bad_spec(__LINE__, "Mon 09:00-13:00,12:00-18:00",
-	    "overlapping windows in 'Mon 09:00-13:00,12:00-18:00'");
+	    "overlapping windows in 'Mon 09:00-13:00,12:00-18:00' (expected windows that touch at most)");
 	bad_spec(__LINE__, "Mon-Fri 09:00-18:00; fri 09:00-12:00",
-	    "Fri named twice in 'Mon-Fri 09:00-18:00; fri 09:00-12:00'");
+	    "Fri named twice in 'Mon-Fri 09:00-18:00; fri 09:00-12:00' (expected each day in one group only)");
 	setup(&h, "Mon 09:00-13:00,13:00-18:00");	/* touching is fine */
 
 	hours_free(&h);

@@ -3,8 +3,9 @@
  * how well the promise is kept.  See complaint-sla(1).
  *
  * The rules, one function each: effective_priority, choose_policy,
- * warn_point, target_status, ticket_status, overdue, escalation_level,
- * nearest_rank.  The rest reads the tables and the stream and writes. */
+ * warn_point, moved_point (pauses), target_status, ticket_status, overdue,
+ * escalation_level, nearest_rank.  The rest reads the tables and the
+ * stream and writes. */
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -29,9 +30,9 @@
 #include "util.h"
 
 #define SYNOPSIS \
-	"[-p POLICY] [--hours SPEC] [--holidays FILE] [--urgent-categories LIST]\n" \
-	"       [--urgent-pattern REGEX] [--escalate H1,H2] [--only LIST]\n" \
-	"       [--summary COLUMNS] [--alert]\n" \
+	"[-p POLICY] [--hours SPEC] [--holidays FILE] [--pauses FILE]\n" \
+	"       [--urgent-categories LIST] [--urgent-pattern REGEX]\n" \
+	"       [--escalate H1,H2] [--only LIST] [--summary COLUMNS] [--alert]\n" \
 	"       " COMMON_USAGE "\n" \
 	"       [TICKETS...]"
 
@@ -43,9 +44,10 @@
 	"gaisr\\w*|dūm\\w*|degėsių kvap\\w*|kuro nuotėk\\w*)\\b"
 
 static const struct opt_help opts_help[] = {
-	{ "-p, --policy FILE", "the targets per category and priority (default: built in)" },
+	{ "-p, --policy FILE", "targets per class, category and priority (default: built in)" },
 	{ "--hours SPEC", "open hours: 'Mon-Fri 09:00-18:00; Sat 09:00-14:00' (default: all)" },
 	{ "--holidays FILE", "days closed all day (column date: YYYY-MM-DD or MM-DD)" },
+	{ "--pauses FILE", "when the clock of a ticket stopped (columns id, from, to)" },
 	{ "--urgent-categories LIST", "categories that make a ticket urgent (default: safety,warranty)" },
 	{ "--urgent-pattern REGEX", "text that makes a ticket urgent (PCRE2; '' for none)" },
 	{ "--escalate H1,H2", "hours over a deadline for escalation levels 2 and 3 (default: 24,72)" },
@@ -62,7 +64,7 @@ static const struct prog_info info = {
 };
 
 enum {
-	OPT_HOURS = OPT_PROGRAM, OPT_HOLIDAYS, OPT_URGENT_CATEGORIES,
+	OPT_HOURS = OPT_PROGRAM, OPT_HOLIDAYS, OPT_PAUSES, OPT_URGENT_CATEGORIES,
 	OPT_URGENT_PATTERN, OPT_ESCALATE, OPT_ONLY, OPT_SUMMARY, OPT_ALERT
 };
 
@@ -71,6 +73,7 @@ static const struct option longopts[] = {
 	{ "policy",            required_argument, NULL, 'p' },
 	{ "hours",             required_argument, NULL, OPT_HOURS },
 	{ "holidays",          required_argument, NULL, OPT_HOLIDAYS },
+	{ "pauses",            required_argument, NULL, OPT_PAUSES },
 	{ "urgent-categories", required_argument, NULL, OPT_URGENT_CATEGORIES },
 	{ "urgent-pattern",    required_argument, NULL, OPT_URGENT_PATTERN },
 	{ "escalate",          required_argument, NULL, OPT_ESCALATE },
@@ -116,19 +119,23 @@ names_init(void)
 		priority_str[k] = str_of(priority_name[k]);
 }
 
-/* The computed columns, in output order. */
+/* The computed columns, in output order; paused_hours only with
+ * --pauses. */
 enum {
 	C_PRIORITY, C_ACK_DUE, C_ACK_STATUS, C_RESPONSE_DUE, C_RESPONSE_STATUS,
-	C_RESOLVE_DUE, C_RESOLVE_STATUS, C_STATUS, C_OVERDUE, C_ESCALATION, NCOMP
+	C_RESOLVE_DUE, C_RESOLVE_STATUS, C_STATUS, C_OVERDUE, C_ESCALATION,
+	C_PAUSED, NCOMP
 };
 static const char *const compname[NCOMP] = {
 	"priority", "ack_due", "ack_status", "response_due", "response_status",
-	"resolve_due", "resolve_status", "status", "overdue_hours", "escalation"
+	"resolve_due", "resolve_status", "status", "overdue_hours", "escalation",
+	"paused_hours"
 };
 
 /* ---- state ---- */
 
 struct policy_row {
+	struct str class;	/* owned; p NULL: `*` (or no class column) */
 	struct str category;	/* owned; p NULL: `*`, any category */
 	enum priority priority;	/* PRIO_ANY: `*` */
 	struct duration target[NSTEP], warn[NSTEP];	/* DUR_NONE: none */
@@ -136,6 +143,45 @@ struct policy_row {
 
 struct policy {
 	struct policy_row *row;
+	size_t n;
+	bool has_class;		/* the table has a class column */
+};
+
+/* A time the clock of a ticket stood still: [from, to). */
+struct pause {
+	tstamp from, to;
+};
+
+/* A ticket of the pauses table: its id and its pauses, p[first] ..
+ * p[first + n - 1]. */
+struct paused_ticket {
+	uint64_t hash;		/* str_hash(id) | 1; 0: an empty slot */
+	struct str id;		/* in keys */
+	uint32_t first, n;
+};
+
+/* --pauses: the pauses of each ticket, merged, clipped to as-of, in time
+ * order.  A table of its own rather than common/map.h, as warranty-check's
+ * VIN table: 200,000 pauses of 1,000,000 tickets (make bench) cost 0.3 s
+ * through the map (a look-up touches its slots, entries and keys, each a
+ * cache miss, and the growing map faults in page after page); here one
+ * slot array at most half full, in huge pages, holding the hash, whose
+ * slot for a ticket is fetched ahead (pauses_prefetch) while the rest of
+ * its row is read. */
+struct pauses {
+	bool given;
+	struct paused_ticket *slot;	/* open addressing, linear probing */
+	size_t mask;			/* slots - 1 */
+	struct pause *p;
+	struct arena keys;
+};
+
+/* The clock of one ticket: its pauses (none: n 0) from its receipt on,
+ * and the business hours. */
+struct clock {
+	const struct hours *hours;
+	tstamp received;
+	const struct pause *p;
 	size_t n;
 };
 
@@ -155,9 +201,10 @@ struct urgent_memo {
 };
 
 /* Texts as long as this or shorter are kept in the memo: subjects and
- * templates repeat, longer free texts (with order numbers, names) hardly
- * ever do, and would only cost a hash and a copy. */
-#define MEMO_TEXT_USEFUL 128
+ * template sentences repeat, longer free texts (with order numbers,
+ * names) hardly ever do, and would only cost a hash and a copy (make
+ * bench: 128 bytes cost 2% more than 64). */
+#define MEMO_TEXT_USEFUL 64
 
 /* --summary: a group column is an input column, the month of receipt or a
  * computed column. */
@@ -193,6 +240,7 @@ struct sla {
 	struct app app;
 	struct policy policy;
 	struct hours hours;
+	struct pauses pauses;
 	struct urgency urgency;
 	long long esc1, esc2;	/* --escalate, in seconds */
 	bool only[NSTATUS];
@@ -203,13 +251,15 @@ struct sla {
 
 /* The stream's columns (-1: absent). */
 struct cols {
-	int id, received, category, priority, subject, text, done[NSTEP];
+	int id, received, class, category, priority, subject, text, done[NSTEP];
 };
 
 /* A ticket as read. */
 struct ticket {
+	struct str id;
+	uint64_t id_hash;	/* with --pauses: pauses_prefetch */
 	tstamp received;
-	struct str category;
+	struct str class, category;
 	enum priority priority;	/* PRIO_NONE: not given */
 	bool done[NSTEP];	/* done by as-of (after the cascade) */
 	tstamp done_at[NSTEP];
@@ -223,6 +273,7 @@ struct verdict {
 	enum status status;
 	int64_t over;		/* largest overshoot of a breached target; -1 */
 	int64_t open_over;	/* ... of one not yet done; -1 none */
+	int64_t paused;		/* seconds the clock stood still */
 };
 
 /* ---- options ---- */
@@ -367,12 +418,13 @@ read_policy(struct policy *pol, const char *path)
 {
 	struct stream t;
 	struct record r;
-	int ccat, cprio, ctarget[NSTEP], cwarn[NSTEP];
+	int cclass, ccat, cprio, ctarget[NSTEP], cwarn[NSTEP];
 	char warnname[NSTEP][32];
 	struct column spec[3 + 2 * NSTEP + 1] = {
-		{ "category", true, &ccat }, { "priority", true, &cprio },
+		{ "class", false, &cclass }, { "category", true, &ccat },
+		{ "priority", true, &cprio },
 	};
-	size_t k = 2, cap = 0;
+	size_t k = 3, cap = 0;
 
 	for (int i = 0; i < NSTEP; i++) {
 		snprintf(warnname[i], sizeof warnname[i], "%s_warn", step[i].name);
@@ -382,12 +434,15 @@ read_policy(struct policy *pol, const char *path)
 	spec[k] = (struct column){ NULL, false, NULL };
 	table_open(&t, path, "policy");
 	stream_columns(&t, spec);
+	pol->has_class = cclass >= 0;
 	while (stream_next(&t, &r)) {
 		struct row w;
 		struct policy_row p = { 0 };
 
 		/* A bad row of the policy is fatal: these never return -1. */
 		row_start(&w, NULL, &t, &r, ROW_CONFIG);
+		if (pol->has_class)
+			get_code_or_any(&w, cclass, &p.class);
 		get_code_or_any(&w, ccat, &p.category);
 		get_policy_priority(&w, cprio, &p.priority);
 		for (int i = 0; i < NSTEP; i++) {
@@ -448,6 +503,191 @@ read_holidays(struct hours *h, const char *path)
 	hours_done(h);
 }
 
+static int
+cmp_pause(const void *a, const void *b)
+{
+	const struct pause *x = a, *y = b;
+
+	return (x->from > y->from) - (x->from < y->from);
+}
+
+/* The pauses P[0..N-1] of one ticket in time order, merged where they
+ * overlap or touch; returns how many are left. */
+static size_t
+merge_pauses(struct pause *p, size_t n)
+{
+	size_t m = 0;
+
+	if (n > 16)
+		qsort(p, n, sizeof *p, cmp_pause);
+	else
+		for (size_t i = 1; i < n; i++)	/* one or two, mostly */
+			for (size_t k = i; k > 0 && p[k].from < p[k - 1].from; k--) {
+				struct pause x = p[k];
+				p[k] = p[k - 1];
+				p[k - 1] = x;
+			}
+	for (size_t i = 0; i < n; i++) {
+		if (m > 0 && p[i].from <= p[m - 1].to) {
+			if (p[i].to > p[m - 1].to)
+				p[m - 1].to = p[i].to;
+			continue;
+		}
+		p[m++] = p[i];
+	}
+	return m;
+}
+
+/* A pause as read, and its ticket. */
+struct pause_row {
+	struct str id;		/* in the arena of keys */
+	uint64_t hash;
+	struct pause p;
+};
+
+/* The slot of ID (hash H) in PS: its own, or the empty one it would take. */
+static struct paused_ticket *
+pause_slot(const struct pauses *ps, struct str id, uint64_t h)
+{
+	for (size_t i = h & ps->mask;; i = (i + 1) & ps->mask) {
+		struct paused_ticket *t = &ps->slot[i];
+		if (t->hash == 0 || (t->hash == h && str_eq(t->id, id)))
+			return t;
+	}
+}
+
+/* Slots and pauses of PS for the N pauses ROWS: the tickets' ranges of p,
+ * then each ticket's pauses merged in time order. */
+static void
+index_pauses(struct pauses *ps, const struct pause_row *rows, size_t n)
+{
+	size_t nslot = 64;
+	uint32_t *at = xmalloc((n ? n : 1) * sizeof *at);
+
+	while (nslot < 2 * n)
+		nslot *= 2;
+	ps->slot = huge_alloc(nslot * sizeof *ps->slot);
+	memset(ps->slot, 0, nslot * sizeof *ps->slot);
+	ps->mask = nslot - 1;
+	for (size_t i = 0; i < n; i++) {	/* count each ticket's */
+		if (i + 16 < n)		/* the slots are met at random */
+			__builtin_prefetch(&ps->slot[rows[i + 16].hash & ps->mask]);
+		struct paused_ticket *t = pause_slot(ps, rows[i].id, rows[i].hash);
+		if (t->hash == 0)
+			*t = (struct paused_ticket){ rows[i].hash, rows[i].id, 0, 0 };
+		at[i] = (uint32_t)(t - ps->slot);
+		t->n++;
+	}
+	uint32_t start = 0;
+	for (size_t k = 0; k < nslot; k++) {	/* ranges in slot order */
+		ps->slot[k].first = start;
+		start += ps->slot[k].n;
+		ps->slot[k].n = 0;
+	}
+	ps->p = huge_alloc((n ? n : 1) * sizeof *ps->p);
+	for (size_t i = 0; i < n; i++) {
+		struct paused_ticket *t = &ps->slot[at[i]];
+		ps->p[t->first + t->n++] = rows[i].p;
+	}
+	free(at);
+	for (size_t k = 0; k < nslot; k++)
+		if (ps->slot[k].n > 1)
+			ps->slot[k].n = (uint32_t)merge_pauses(ps->p +
+			    ps->slot[k].first, ps->slot[k].n);
+}
+
+/* The pauses table (a data table: a bad row is reported and skipped):
+ * columns id, from, to (empty: still paused).  Each pause is clipped to
+ * ASOF (one that starts later has not happened yet), and the pauses of a
+ * ticket are merged where they overlap or touch. */
+static void
+read_pauses(struct pauses *ps, struct app *a, const char *path, tstamp asof)
+{
+	struct stream t;
+	struct record r;
+	int cid, cfrom, cto;
+	const struct column spec[] = {
+		{ "id", true, &cid }, { "from", true, &cfrom }, { "to", true, &cto },
+		{ NULL, false, NULL }
+	};
+	struct pause_row *rows = NULL, last = { { NULL, 0 }, 0, { 0, 0 } };
+	size_t n = 0, cap = 0;
+
+	ps->given = true;
+	table_open(&t, path, "pauses");
+	stream_columns(&t, spec);
+	while (stream_next(&t, &r)) {
+		struct row w;
+		struct str id;
+		tstamp from, to = INT64_MAX;	/* no end: still paused */
+
+		if (!row_start(&w, a, &t, &r, ROW_DATA) ||
+		    get_str(&w, cid, REQUIRED, &id) < 0 ||
+		    get_time(&w, cfrom, REQUIRED, &from, NULL) < 0 ||
+		    get_time(&w, cto, OPTIONAL, &to, NULL) < 0)
+			continue;
+		if (to < from) {
+			row_bad(&w, cto, "before from", NULL);
+			continue;
+		}
+		if (to > asof)
+			to = asof;
+		if (to <= from)
+			continue;	/* after as-of, or no time at all */
+		if (n == cap) {		/* in huge pages: fewer faults */
+			struct pause_row *more;
+			cap = cap ? 2 * cap : 4096;
+			more = huge_alloc(cap * sizeof *rows);
+			if (n > 0)
+				memcpy(more, rows, n * sizeof *rows);
+			free(rows);
+			rows = more;
+		}
+		/* Exports list a ticket's pauses together: the same id again
+		 * is kept once. */
+		if (last.id.p == NULL || !str_eq(id, last.id)) {
+			last.id = arena_str(&ps->keys, id);
+			last.hash = str_hash(id) | 1;	/* never 0 */
+		}
+		rows[n] = last;
+		rows[n++].p = (struct pause){ from, to };
+	}
+	stream_close(&t);
+	index_pauses(ps, rows, n);
+	free(rows);
+}
+
+/* The hash of ticket ID in PS, whose slot is fetched into the cache
+ * meanwhile (most tickets have no pause: the look-up would wait for
+ * memory). */
+static uint64_t
+pauses_prefetch(const struct pauses *ps, struct str id)
+{
+	uint64_t hash = str_hash(id) | 1;
+
+	__builtin_prefetch(&ps->slot[hash & ps->mask]);
+	return hash;
+}
+
+/* The clock of the ticket ID (HASH from pauses_prefetch) received at
+ * RECEIVED. */
+static struct clock
+ticket_clock(const struct pauses *ps, const struct hours *h, struct str id,
+    uint64_t hash, tstamp received)
+{
+	struct clock c = { h, received, NULL, 0 };
+
+	if (!ps->given)
+		return c;
+	const struct paused_ticket *t = pause_slot(ps, id, hash);
+	if (t->hash != 0) {
+		c.p = ps->p + t->first;
+		c.n = t->n;
+	}
+	return c;
+}
+
+
 /* ---- the rules ---- */
 
 /* Does TEXT match the urgency pattern?  1, 0, or -1 (a match limit; never
@@ -506,10 +746,12 @@ effective_priority(struct urgency *u, enum priority given, struct str category,
 	return PRIO_NORMAL;
 }
 
-/* The policy row for a ticket: the first whose category (a code, ignoring
- * ASCII case) and priority match, `*` matching any; NULL when none does. */
+/* The policy row for a ticket: the first, in file order, whose class,
+ * category (codes, ignoring ASCII case) and priority match the ticket's;
+ * `*` matches any value, the empty one too, and a policy without a class
+ * column matches every class.  NULL when no row matches. */
 static const struct policy_row *
-choose_policy(const struct policy *pol, struct str category,
+choose_policy(const struct policy *pol, struct str class, struct str category,
     enum priority priority)
 {
 	for (size_t i = 0; i < pol->n; i++) {
@@ -517,6 +759,8 @@ choose_policy(const struct policy *pol, struct str category,
 		if (p->priority != PRIO_ANY && p->priority != priority)
 			continue;
 		if (p->category.p != NULL && !str_eq_ci(category, p->category))
+			continue;
+		if (p->class.p != NULL && !str_eq_ci(class, p->class))
 			continue;
 		return p;
 	}
@@ -535,6 +779,75 @@ warn_point(const struct duration *warn, const struct hours *h,
 		return duration_apply(warn, h, received, out);
 	*out = received + div_ceil(3 * (due - received), 4);
 	return 0;
+}
+
+/* Does a deadline of KIND count open time (else real time)?  Nbh and Nbd
+ * do, and eod with --hours (without, eod is midnight, holiday or not). */
+static bool
+counts_open_time(enum dur_kind kind, const struct hours *h)
+{
+	return kind == DUR_BH || kind == DUR_BD || (kind == DUR_EOD && h->set);
+}
+
+/* The time from A to B (0 when B <= A): open time, or real time. */
+static int64_t
+kind_time(const struct hours *h, bool open, tstamp a, tstamp b)
+{
+	if (b <= a)
+		return 0;
+	return open ? hours_between(h, a, b) : b - a;
+}
+
+/* The time of C's pauses between its receipt and UNTIL. */
+static int64_t
+paused_until(const struct clock *c, bool open, tstamp until)
+{
+	int64_t sum = 0;
+
+	for (size_t i = 0; i < c->n && c->p[i].from < until; i++) {
+		tstamp a = c->p[i].from > c->received ? c->p[i].from : c->received;
+		tstamp b = c->p[i].to < until ? c->p[i].to : until;
+		sum += kind_time(c->hours, open, a, b);
+	}
+	return sum;
+}
+
+/* The earliest time after T at which X (> 0) of open or real time has
+ * passed outside C's pauses.  0, or -1 when no open time is found. */
+static int
+advance(const struct clock *c, bool open, tstamp t, int64_t x, tstamp *out)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->p[i].to <= t)
+			continue;
+		if (c->p[i].from > t) {		/* the clock runs until it */
+			int64_t k = kind_time(c->hours, open, t, c->p[i].from);
+			if (k >= x)
+				break;
+			x -= k;
+		}
+		t = c->p[i].to;
+	}
+	if (!open) {
+		*out = t + x;
+		return 0;
+	}
+	return hours_add(c->hours, t, x, out);
+}
+
+/* A deadline or warning point POINT, computed as without pauses, moved by
+ * C's pauses: the earliest time at which the time from receipt to POINT,
+ * counted in open time (OPEN) or in real time, has passed outside the
+ * pauses.  A point that no pause before it stopped stays where it is.
+ * 0, or -1 when no open time is found. */
+static inline int
+moved_point(const struct clock *c, bool open, tstamp point, tstamp *out)
+{
+	*out = point;
+	if (c->n == 0)		/* most tickets: inline, no call */
+		return 0;
+	int64_t x = paused_until(c, open, point);
+	return x > 0 ? advance(c, open, point, x, out) : 0;
 }
 
 /* A target's status as of ASOF: done, met when done by DUE, else breached;
@@ -606,15 +919,15 @@ nearest_rank(const int64_t *v, size_t n, long num, long den)
 static bool
 read_ticket(struct row *w, const struct cols *c, tstamp asof, struct ticket *t)
 {
-	struct str id;
 	int prio = PRIO_NONE;
 
-	if (get_str(w, c->id, REQUIRED, &id) < 0 ||
+	if (get_str(w, c->id, REQUIRED, &t->id) < 0 ||
 	    get_time(w, c->received, REQUIRED, &t->received, NULL) < 0 ||
 	    get_choice(w, c->priority, OPTIONAL, "priority", priority_name,
 	    &prio) < 0)
 		return false;
 	t->priority = (enum priority)prio;
+	t->class = row_value(w, c->class);
 	t->category = row_value(w, c->category);
 	for (int i = 0; i < NSTEP; i++) {
 		tstamp at;
@@ -643,33 +956,44 @@ read_ticket(struct row *w, const struct cols *c, tstamp asof, struct ticket *t)
 	return true;
 }
 
-/* The deadlines and statuses of ticket T under policy row P.  False (and
- * the row rejected) when a business-time target finds no open time. */
+/* A point of target I that finds no open time: the row is rejected. */
+static bool
+no_time(struct row *w, int i, const char *point)
+{
+	row_fail(w, "no business time for the %s %s within %d days",
+	    step[i].name, point, HOURS_SCAN_DAYS);
+	return false;
+}
+
+/* The deadlines and statuses of ticket T under policy row P, on clock C:
+ * each deadline and warning point computed as without pauses, then moved
+ * by the pauses, in its own kind of time (a default warning in its
+ * target's).  False (and the row rejected) when a business-time point
+ * finds no open time. */
 static bool
 evaluate(const struct sla *s, struct row *w, const struct ticket *t,
-    const struct policy_row *p, struct verdict *v)
+    const struct policy_row *p, const struct clock *c, struct verdict *v)
 {
+	const struct hours *h = &s->hours;
 	tstamp asof = s->app.opt.as_of;
 
 	v->over = v->open_over = -1;
+	v->paused = c->n > 0 ? paused_until(c, false, asof) : 0;
 	for (int i = 0; i < NSTEP; i++) {
-		tstamp due, warn;
+		const struct duration *target = &p->target[i], *wd = &p->warn[i];
+		tstamp plain, due, warn;
 		v->st[i] = ST_NONE;
-		if (p->target[i].kind == DUR_NONE)
+		if (target->kind == DUR_NONE)
 			continue;
-		if (duration_apply(&p->target[i], &s->hours, t->received, &due)) {
-			row_fail(w, "no business time for the %s target within "
-			    "%d days", step[i].name, HOURS_SCAN_DAYS);
-			return false;
-		}
+		if (duration_apply(target, h, t->received, &plain) ||
+		    moved_point(c, counts_open_time(target->kind, h), plain, &due))
+			return no_time(w, i, "target");
 		warn = due;
 		/* Only a target not done and not yet due needs its warning. */
-		if (!t->done[i] && asof <= due &&
-		    warn_point(&p->warn[i], &s->hours, t->received, due, &warn)) {
-			row_fail(w, "no business time for the %s warning within "
-			    "%d days", step[i].name, HOURS_SCAN_DAYS);
-			return false;
-		}
+		if (!t->done[i] && asof <= due && (warn_point(wd, h, t->received,
+		    plain, &warn) || moved_point(c, counts_open_time(wd->kind ==
+		    DUR_NONE ? target->kind : wd->kind, h), warn, &warn)))
+			return no_time(w, i, "warning");
 		v->due[i] = due;
 		v->st[i] = target_status(t->done[i], t->done_at[i], due, warn, asof);
 		int64_t over = overdue(v->st[i], t->done[i], t->done_at[i], due, asof);
@@ -696,6 +1020,8 @@ judge(struct sla *s, struct row *w, const struct cols *c, struct verdict *v,
 		    rec_field(w->r, textcol[k]);
 	if (!read_ticket(w, c, s->app.opt.as_of, t))
 		return false;
+	if (s->pauses.given)
+		t->id_hash = pauses_prefetch(&s->pauses, t->id);
 	v->priority = effective_priority(&s->urgency, t->priority, t->category,
 	    texts, &looked, &not_utf8);
 	for (int k = 0; k < 2; k++)
@@ -706,16 +1032,24 @@ judge(struct sla *s, struct row *w, const struct cols *c, struct verdict *v,
 		    textcol[looked >> 1 & 1]), s->urgency.limit_why);
 		return false;
 	}
-	const struct policy_row *p = choose_policy(&s->policy, t->category,
-	    v->priority);
+	const struct policy_row *p = choose_policy(&s->policy, t->class,
+	    t->category, v->priority);
 	if (p == NULL) {
-		char cat[200];
-		row_fail(w, "no policy row for category '%s' and priority %s",
-		    str_msg(cat, sizeof cat, t->category),
-		    priority_name[v->priority]);
+		char cat[200], class[200];
+		if (s->policy.has_class)
+			row_fail(w, "no policy row for class '%s', category '%s' "
+			    "and priority %s", str_msg(class, sizeof class, t->class),
+			    str_msg(cat, sizeof cat, t->category),
+			    priority_name[v->priority]);
+		else
+			row_fail(w, "no policy row for category '%s' and priority %s",
+			    str_msg(cat, sizeof cat, t->category),
+			    priority_name[v->priority]);
 		return false;
 	}
-	return evaluate(s, w, t, p, v);
+	struct clock clock = ticket_clock(&s->pauses, &s->hours, t->id,
+	    t->id_hash, t->received);
+	return evaluate(s, w, t, p, &clock, v);
 }
 
 /* ---- summary ---- */
@@ -730,8 +1064,10 @@ vec_push(struct i64vec *v, int64_t x)
 	v->v[v->n++] = x;
 }
 
+/* The group columns of --summary ARG: NCOMP computed columns are known. */
 static void
-setup_summary(struct summary *sum, const char *arg, const struct stream *in)
+setup_summary(struct summary *sum, const char *arg, const struct stream *in,
+    size_t ncomp)
 {
 	struct str rest = str_of(arg), tok;
 
@@ -747,10 +1083,10 @@ setup_summary(struct summary *sum, const char *arg, const struct stream *in)
 			g.src = SRC_MONTH;
 			g.name = "month";
 		}
-		for (int k = 0; k < NCOMP && g.src == SRC_INPUT; k++)
+		for (size_t k = 0; k < ncomp && g.src == SRC_INPUT; k++)
 			if (str_eq_cstr_ci(tok, compname[k])) {
 				g.src = SRC_COMPUTED;
-				g.idx = k;
+				g.idx = (int)k;
 				g.name = compname[k];
 			}
 		if (g.src == SRC_INPUT && stream_empty(in))
@@ -994,7 +1330,7 @@ fmt_due(char *buf, tstamp t)
 
 /* The computed columns of verdict V, into COMP (pointing into BUF). */
 struct compbuf {
-	char due[NSTEP][RFC3339_LEN + 8], over[32];
+	char due[NSTEP][RFC3339_LEN + 8], over[32], paused[32];
 };
 
 static void
@@ -1022,13 +1358,17 @@ computed_columns(const struct sla *s, const struct verdict *v, struct str *comp,
 	    (struct str){ buf->over, fmt_tenths(buf->over, v->over, 3600) };
 	comp[C_ESCALATION] = level[escalation_level(v->open_over, s->esc1,
 	    s->esc2)];
+	if (s->pauses.given)
+		comp[C_PAUSED] = v->paused == 0 ? STR_C("0.0") :
+		    (struct str){ buf->paused, fmt_tenths(buf->paused, v->paused,
+		    3600) };
 }
 
 /* ---- the run ---- */
 
 static void
 parse_options(struct sla *s, int argc, char **argv, const char **policy,
-    const char **holidays)
+    const char **holidays, const char **pauses)
 {
 	const char *hours_spec = NULL, *pattern_src = DEFAULT_PATTERN;
 	int ch;
@@ -1048,6 +1388,7 @@ parse_options(struct sla *s, int argc, char **argv, const char **policy,
 		case 'p': *policy = optarg; break;
 		case OPT_HOURS: hours_spec = optarg; break;
 		case OPT_HOLIDAYS: *holidays = optarg; break;
+		case OPT_PAUSES: *pauses = optarg; break;
 		case OPT_URGENT_CATEGORIES:
 			parse_urgent_categories(&s->urgency, optarg);
 			break;
@@ -1078,7 +1419,14 @@ sla_free(struct sla *s)
 {
 	for (size_t i = 0; i < s->policy.n; i++)
 		free((char *)s->policy.row[i].category.p);
+	for (size_t i = 0; i < s->policy.n; i++)
+		free((char *)s->policy.row[i].class.p);
 	free(s->policy.row);
+	if (s->pauses.given) {
+		free(s->pauses.slot);
+		free(s->pauses.p);
+		arena_free(&s->pauses.keys);
+	}
 	hours_free(&s->hours);
 	free(s->urgency.categories);
 	pattern_free(s->urgency.pattern);
@@ -1100,7 +1448,7 @@ int
 main(int argc, char **argv)
 {
 	static struct sla s;
-	const char *policy_path = NULL, *holidays_path = NULL;
+	const char *policy_path = NULL, *holidays_path = NULL, *pauses_path = NULL;
 	struct stream in;
 	struct record rec;
 	struct cols c;
@@ -1109,17 +1457,19 @@ main(int argc, char **argv)
 	argv[0] = (char *)info.name;	/* getopt names the program so, too */
 	prog_start(&info, &s.app.opt);
 	names_init();
-	parse_options(&s, argc, argv, &policy_path, &holidays_path);
+	parse_options(&s, argc, argv, &policy_path, &holidays_path, &pauses_path);
 	if (policy_path)
 		read_policy(&s.policy, policy_path);
 	else
 		builtin_policy(&s.policy);
 	if (holidays_path)
 		read_holidays(&s.hours, holidays_path);
+	if (pauses_path)
+		read_pauses(&s.pauses, &s.app, pauses_path, s.app.opt.as_of);
 
 	const struct column spec[] = {
 		{ "id", true, &c.id }, { "received_at", true, &c.received },
-		{ "category", false, &c.category },
+		{ "class", false, &c.class }, { "category", false, &c.category },
 		{ "priority", false, &c.priority },
 		{ "subject", false, &c.subject }, { "text", false, &c.text },
 		{ step[ACK].done, false, &c.done[ACK] },
@@ -1132,8 +1482,9 @@ main(int argc, char **argv)
 	stream_columns(&in, spec);
 	s.app.rej_header = in.header;
 	s.app.opt.dialect = in.dialect;		/* the output's is the input's */
+	size_t ncomp = s.pauses.given ? NCOMP : NCOMP - 1;
 	if (s.summary_arg)
-		setup_summary(&s.sum, s.summary_arg, &in);
+		setup_summary(&s.sum, s.summary_arg, &in, ncomp);
 	app_open_output(&s.app);
 	if (stream_empty(&in) && !s.summary_arg) {	/* a quiet day */
 		stream_close(&in);
@@ -1145,9 +1496,9 @@ main(int argc, char **argv)
 	/* Every computed column is a priority, a timestamp, a status or a
 	 * number: made of the bytes of csvout_known(). */
 	static const unsigned char all_known[NCOMP] = {
-		1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
 	};
-	outcols_init(&oc, &in, compname, NCOMP);
+	outcols_init(&oc, &in, compname, ncomp);
 	outcols_known(&oc, all_known);
 	if (!s.summary_arg)
 		outcols_header(&oc, s.app.out, &in);

@@ -272,6 +272,33 @@ hours_add(const struct hours *h, tstamp t, int64_t secs, tstamp *out)
 	return -1;
 }
 
+int64_t
+hours_between(const struct hours *h, tstamp a, tstamp b)
+{
+	int64_t sum = 0;
+
+	if (b <= a)
+		return 0;
+	if (!h->set && !h->any_holiday)
+		return b - a;
+	for (day_t d = local_date(a), last = local_date(b); d <= last; d++) {
+		if (!hours_open_day(h, d))
+			continue;
+		int wd = weekday(d);
+		for (int i = 0; i < h->nwin[wd]; i++) {
+			tstamp ws, we;
+			window_real(d, &h->win[wd][i], &ws, &we);
+			if (ws < a)
+				ws = a;
+			if (we > b)
+				we = b;
+			if (we > ws)
+				sum += we - ws;
+		}
+	}
+	return sum;
+}
+
 int
 hours_add_days(const struct hours *h, tstamp t, int64_t n, tstamp *out)
 {

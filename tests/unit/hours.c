@@ -54,6 +54,10 @@ setup(struct hours *h, const char *spec)
 	int rc = hours_add(&h, ts(from), (int64_t)(hrs) * 3600, &o); expect_t(__LINE__, rc, o, want); } while (0)
 #define BD(spec, from, n, want) do { tstamp o = 0; setup(&h, spec); \
 	int rc = hours_add_days(&h, ts(from), n, &o); expect_t(__LINE__, rc, o, want); } while (0)
+#define BETWEEN(spec, from, to, want) do { setup(&h, spec); \
+	int64_t got = hours_between(&h, ts(from), ts(to)); if (got != (want)) { \
+	printf("line %d: %lld s between, expected %lld\n", __LINE__, \
+	(long long)got, (long long)(want)); failures++; } } while (0)
 #define EOD(spec, from, want) do { tstamp o = 0; setup(&h, spec); \
 	int rc = hours_eod(&h, ts(from), &o); expect_t(__LINE__, rc, o, want); } while (0)
 
@@ -120,6 +124,17 @@ main(void)
 	ADD(wk, "2026-03-27 16:00", 4, "2026-03-30T11:00:00+03:00");
 	ADD(wk, "2026-10-23 16:00", 4, "2026-10-26T11:00:00+02:00");
 
+	/* Business time between two instants: what hours_add adds. */
+	BETWEEN(wk, "2026-11-20 17:00", "2026-11-23 12:00", 4 * 3600);
+	BETWEEN(wk, "2026-11-21 10:00", "2026-11-22 23:00", 0);	/* a weekend */
+	BETWEEN(wk, "2026-11-23 12:00", "2026-11-23 12:00", 0);
+	BETWEEN(wk, "2026-11-23 12:00", "2026-11-23 11:00", 0);	/* backwards */
+	BETWEEN(split, "2026-11-23 12:00", "2026-11-23 15:00", 2 * 3600);
+	BETWEEN(NULL, "2026-03-28 12:00", "2026-03-29 13:00", 24 * 3600);
+	BETWEEN("Sun 00:00-24:00", "2026-03-29 00:00", "2026-03-30 00:00", 23 * 3600);
+	BETWEEN("Sun 02:00-06:00", "2026-10-25 00:00", "2026-10-25 12:00", 5 * 3600);
+	BETWEEN(wk, "2026-03-27 16:00", "2026-03-30 11:00", 4 * 3600);
+
 	/* Nbd: the close of the N-th business day after the day of receipt. */
 	BD(wk, "2026-11-20 10:00", 1, "2026-11-23T18:00:00+02:00");
 	BD(wk, "2026-11-21 10:00", 1, "2026-11-23T18:00:00+02:00");
@@ -153,6 +168,11 @@ main(void)
 		    "2026-11-25T18:00:00+02:00");
 		rc = hours_eod(&h, ts("2026-11-23 10:00"), &o); expect_t(__LINE__, rc, o,
 		    "2026-11-25T18:00:00+02:00");
+		if (hours_between(&h, ts("2026-11-20 17:00"), ts("2026-11-25 12:00")) !=
+		    4 * 3600) {
+			printf("line %d: holidays between\n", __LINE__);
+			failures++;
+		}
 		if (!hours_open_day(&h, days_from_civil(2027, 11, 25)) ||
 		    hours_open_day(&h, days_from_civil(2027, 11, 24))) {
 			printf("line %d: yearly holiday\n", __LINE__);
@@ -166,6 +186,11 @@ main(void)
 		    "2026-12-26T02:00:00+02:00");
 		rc = hours_add_days(&h, ts("2026-12-23 20:00"), 1, &o); expect_t(__LINE__, rc, o,
 		    "2026-12-27T00:00:00+02:00");
+		if (hours_between(&h, ts("2026-12-23 20:00"), ts("2026-12-26 02:00")) !=
+		    6 * 3600) {
+			printf("line %d: holidays between, 24x7\n", __LINE__);
+			failures++;
+		}
 		/* Without a spec, eod is midnight, holiday or not. */
 		rc = hours_eod(&h, ts("2026-12-24 10:00"), &o); expect_t(__LINE__, rc, o,
 		    "2026-12-25T00:00:00+02:00");

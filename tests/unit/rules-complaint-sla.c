@@ -1,5 +1,6 @@
 /* Unit tests of complaint-sla's rules, table-driven: the effective
- * priority, the policy row chosen, the warning point, a target's status,
+ * priority, the policy row chosen (client classes), the kind of time of a
+ * deadline, a point moved by pauses, the warning point, a target's status,
  * the ticket's status, the overshoot, the escalation level, the nearest
  * rank.  The program's source is included, its main renamed. */
 #define main complaint_sla_main
@@ -112,49 +113,195 @@ test_effective_priority(void)
 	memo_free(bad.memo);
 }
 
+/* A policy row: CLASS and CATEGORY NULL for `*`. */
+static struct policy_row
+prow(const char *class, const char *category, enum priority priority)
+{
+	return (struct policy_row){ .class = opt_str(class),
+	    .category = opt_str(category), .priority = priority };
+}
+
 static void
 test_choose_policy(void)
 {
-	/* The sample policy's shape: the first row that matches applies. */
-	static struct policy_row rows[] = {
-		{ .category = { "safety", 6 }, .priority = PRIO_ANY },
-		{ .category = { "warranty", 8 }, .priority = PRIO_ANY },
-		{ .category = { NULL, 0 }, .priority = PRIO_URGENT },
-		{ .category = { "billing", 7 }, .priority = PRIO_ANY },
-		{ .category = { NULL, 0 }, .priority = PRIO_NORMAL },
+	/* The sample policy's shape, without classes: first match wins. */
+	struct policy_row plain[] = {
+		prow(NULL, "safety", PRIO_ANY), prow(NULL, "warranty", PRIO_ANY),
+		prow(NULL, NULL, PRIO_URGENT), prow(NULL, "billing", PRIO_ANY),
+		prow(NULL, NULL, PRIO_NORMAL),
 	};
-	static const struct policy pol = { rows, 5 };
-	static const struct policy_row only_billing_row[] = {
-		{ .category = { "billing", 7 }, .priority = PRIO_NORMAL },
+	/* The spec's policy with client classes. */
+	struct policy_row classes[] = {
+		prow("emergency", NULL, PRIO_ANY), prow("gov", NULL, PRIO_URGENT),
+		prow(NULL, NULL, PRIO_URGENT), prow(NULL, NULL, PRIO_NORMAL),
 	};
-	static const struct policy only_billing = {
-		(struct policy_row *)only_billing_row, 1
+	struct policy_row only[] = {
+		prow("gov", "billing", PRIO_NORMAL),
 	};
+	const struct policy pp = { plain, 5, false }, pc = { classes, 4, true },
+	    po = { only, 1, true };
 	static const struct {
-		const struct policy *pol;
-		const char *category;
+		int policy;		/* 0 plain, 1 classes, 2 only */
+		const char *class, *category;
 		enum priority priority;
 		int want;		/* row index, -1 none */
 	} t[] = {
-		{ &pol, "safety", PRIO_NORMAL, 0 },
-		{ &pol, "SAFETY", PRIO_URGENT, 0 },
-		{ &pol, "warranty", PRIO_NORMAL, 1 },
-		{ &pol, "billing", PRIO_URGENT, 2 },	/* *,urgent comes first */
-		{ &pol, "billing", PRIO_NORMAL, 3 },
-		{ &pol, "service", PRIO_NORMAL, 4 },
-		{ &pol, "", PRIO_NORMAL, 4 },		/* * matches no category */
-		{ &pol, "", PRIO_URGENT, 2 },
-		{ &only_billing, "Billing", PRIO_NORMAL, 0 },
-		{ &only_billing, "billing", PRIO_URGENT, -1 },
-		{ &only_billing, "parts", PRIO_NORMAL, -1 },
+		{ 0, "", "safety", PRIO_NORMAL, 0 },
+		{ 0, "", "SAFETY", PRIO_URGENT, 0 },
+		{ 0, "", "warranty", PRIO_NORMAL, 1 },
+		{ 0, "", "billing", PRIO_URGENT, 2 },	/* *,urgent comes first */
+		{ 0, "", "billing", PRIO_NORMAL, 3 },
+		{ 0, "", "service", PRIO_NORMAL, 4 },
+		{ 0, "", "", PRIO_NORMAL, 4 },		/* * matches no category */
+		{ 0, "gov", "", PRIO_URGENT, 2 },	/* no class column: any */
+		{ 1, "emergency", "service", PRIO_NORMAL, 0 },
+		{ 1, "Emergency", "billing", PRIO_URGENT, 0 },
+		{ 1, "gov", "service", PRIO_URGENT, 1 },
+		{ 1, "GOV", "service", PRIO_NORMAL, 3 },
+		{ 1, "fleet", "service", PRIO_URGENT, 2 },
+		{ 1, "private", "", PRIO_NORMAL, 3 },
+		{ 1, "", "service", PRIO_URGENT, 2 },	/* * matches no class */
+		{ 1, "", "", PRIO_NORMAL, 3 },
+		{ 2, "Gov", "Billing", PRIO_NORMAL, 0 },
+		{ 2, "", "billing", PRIO_NORMAL, -1 },	/* gov is not empty */
+		{ 2, "gov", "billing", PRIO_URGENT, -1 },
+		{ 2, "gov", "parts", PRIO_NORMAL, -1 },
+		{ 2, "government", "billing", PRIO_NORMAL, -1 },
 	};
+	const struct policy *pols[] = { &pp, &pc, &po };
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-		const struct policy_row *p = choose_policy(t[i].pol,
+		const struct policy *pol = pols[t[i].policy];
+		const struct policy_row *p = choose_policy(pol, str_of(t[i].class),
 		    str_of(t[i].category), t[i].priority);
-		int got = p ? (int)(p - t[i].pol->row) : -1;
+		int got = p ? (int)(p - pol->row) : -1;
 		CHECK(got == t[i].want, "case %zu: row %d, expected %d", i, got,
 		    t[i].want);
 	}
+}
+
+static void
+test_counts_open_time(void)
+{
+	static const struct {
+		const char *duration;
+		bool hours, want;
+	} t[] = {
+		{ "4h", false, false }, { "4h", true, false },
+		{ "30m", true, false }, { "2d", true, false },
+		{ "4bh", false, true }, { "4bh", true, true },	/* holidays */
+		{ "2bd", false, true }, { "2bd", true, true },
+		{ "eod", true, true },
+		{ "eod", false, false },	/* midnight, holiday or not */
+		{ "0bd", true, true },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct hours h;
+		struct duration d;
+		hours_init(&h);
+		h.set = t[i].hours;
+		duration_parse(str_of(t[i].duration), &d);
+		CHECK(counts_open_time(d.kind, &h) == t[i].want, "case %zu (%s)",
+		    i, t[i].duration);
+	}
+}
+
+/* moved_point, in Europe/Vilnius (EET, EEST from 2026-03-29 03:00 to
+ * 2026-10-25 04:00). */
+static void
+test_moved_point(void)
+{
+	static const char wk[] = "Mon-Fri 09:00-18:00";
+	static const struct {
+		const char *hours, *holiday;	/* --hours, one holiday */
+		bool open;		/* the point counts open time */
+		const char *received, *point;
+		const char *pause[3][2];	/* from, to (merged, clipped) */
+		const char *want;
+	} t[] = {
+		/* no pauses, or none before the point: where it was */
+		{ NULL, NULL, false, "2026-11-20 09:00", "2026-11-23 09:00",
+		    { { NULL } }, "2026-11-23 09:00" },
+		{ NULL, NULL, false, "2026-11-20 09:00", "2026-11-23 09:00",
+		    { { "2026-11-23 09:00", "2026-11-24 09:00" } }, "2026-11-23 09:00" },
+		/* the spec's example: 24 h paused, the deadline and its
+		 * warning move by 24 h */
+		{ NULL, NULL, false, "2026-11-20 09:00", "2026-11-23 09:00",
+		    { { "2026-11-20 12:00", "2026-11-21 12:00" } }, "2026-11-24 09:00" },
+		{ NULL, NULL, false, "2026-11-20 09:00", "2026-11-22 09:00",
+		    { { "2026-11-20 12:00", "2026-11-21 12:00" } }, "2026-11-23 09:00" },
+		/* two pauses; the second ends after the moved point */
+		{ NULL, NULL, false, "2026-11-20 09:00", "2026-11-21 09:00",
+		    { { "2026-11-20 10:00", "2026-11-20 12:00" },
+		      { "2026-11-21 10:00", "2026-11-21 12:00" } }, "2026-11-21 13:00" },
+		/* a pause spanning the deadline: the clock runs again at
+		 * its end, for what it had stopped before the deadline */
+		{ NULL, NULL, false, "2026-11-20 09:00", "2026-11-23 09:00",
+		    { { "2026-11-22 00:00", "2026-11-24 00:00" } }, "2026-11-25 09:00" },
+		/* a pause that began before receipt counts from receipt */
+		{ NULL, NULL, false, "2026-11-20 09:00", "2026-11-21 09:00",
+		    { { "2026-11-20 06:00", "2026-11-20 10:00" } }, "2026-11-21 10:00" },
+		/* real time across the changes: 20:00 to 08:00 holds 11 h
+		 * in March, 13 h in October */
+		{ NULL, NULL, false, "2026-03-28 12:00", "2026-03-31 13:00",
+		    { { "2026-03-28 20:00", "2026-03-29 08:00" } }, "2026-04-01 00:00" },
+		{ NULL, NULL, false, "2026-10-24 12:00", "2026-10-27 11:00",
+		    { { "2026-10-24 20:00", "2026-10-25 08:00" } }, "2026-10-28 00:00" },
+		/* open time: a pause while closed moves nothing */
+		{ wk, NULL, true, "2026-11-20 17:00", "2026-11-23 12:00",
+		    { { "2026-11-21 10:00", "2026-11-22 10:00" } }, "2026-11-23 12:00" },
+		/* 1.5 open hours paused on Monday morning */
+		{ wk, NULL, true, "2026-11-20 17:00", "2026-11-23 12:00",
+		    { { "2026-11-23 09:00", "2026-11-23 10:30" } }, "2026-11-23 13:30" },
+		/* Friday 17:30 to Monday 09:30 holds one open hour */
+		{ wk, NULL, true, "2026-11-20 17:00", "2026-11-23 12:00",
+		    { { "2026-11-20 17:30", "2026-11-23 09:30" } }, "2026-11-23 13:00" },
+		/* a holiday is closed: paused then, nothing moves */
+		{ wk, "2026-11-23", true, "2026-11-20 17:00", "2026-11-24 12:00",
+		    { { "2026-11-23 09:00", "2026-11-23 18:00" } }, "2026-11-24 12:00" },
+		{ wk, "2026-11-23", true, "2026-11-20 17:00", "2026-11-24 12:00",
+		    { { "2026-11-20 17:00", "2026-11-24 10:00" } }, "2026-11-24 14:00" },
+		/* eod and Nbd sit at a close: moved into the next open day */
+		{ wk, NULL, true, "2026-11-20 10:00", "2026-11-20 18:00",
+		    { { "2026-11-20 11:00", "2026-11-20 12:00" } }, "2026-11-23 10:00" },
+		{ wk, NULL, true, "2026-11-20 10:00", "2026-11-23 18:00",
+		    { { "2026-11-20 11:00", "2026-11-20 13:00" } }, "2026-11-24 11:00" },
+		/* open time across the change: the windows are wall time */
+		{ wk, NULL, true, "2026-03-27 16:00", "2026-03-30 11:00",
+		    { { "2026-03-27 17:00", "2026-03-30 10:00" } }, "2026-03-30 13:00" },
+		{ wk, NULL, true, "2026-10-23 16:00", "2026-10-26 11:00",
+		    { { "2026-10-23 17:00", "2026-10-26 10:00" } }, "2026-10-26 13:00" },
+	};
+	if (dt_init("Europe/Vilnius", NULL) != 0) {
+		printf("no zone Europe/Vilnius\n");
+		failures++;
+		return;
+	}
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct hours h;
+		struct pause p[3];
+		size_t n = 0;
+		char err[300], got_s[40];
+		tstamp got = 0;
+
+		hours_init(&h);
+		if (t[i].hours && hours_parse(&h, t[i].hours, err, sizeof err))
+			printf("bad hours in a test: %s\n", err);
+		if (t[i].holiday) {
+			day_t d;
+			parse_iso_date(str_of(t[i].holiday), &d);
+			hours_add_holiday(&h, d);
+		}
+		hours_done(&h);
+		for (; n < 3 && t[i].pause[n][0]; n++)
+			p[n] = (struct pause){ ts(t[i].pause[n][0]), ts(t[i].pause[n][1]) };
+		struct clock c = { &h, ts(t[i].received), p, n };
+		int rc = moved_point(&c, t[i].open, ts(t[i].point), &got);
+		fmt_rfc3339(got_s, got);
+		CHECK(rc == 0 && got == ts(t[i].want), "case %zu: %s, expected %s",
+		    i, got_s, t[i].want);
+		hours_free(&h);
+	}
+	dt_init("UTC", NULL);
 }
 
 static void
@@ -310,6 +457,8 @@ main(void)
 	}
 	test_effective_priority();
 	test_choose_policy();
+	test_counts_open_time();
+	test_moved_point();
 	test_warn_point();
 	test_target_status();
 	test_ticket_status();

@@ -257,7 +257,7 @@ struct cols {
 /* A ticket as read. */
 struct ticket {
 	struct str id;
-	uint64_t id_hash;	/* with --pauses: pauses_prefetch */
+	uint64_t id_hash;	/* with --pauses: pauses_prefetch() */
 	tstamp received;
 	struct str class, category;
 	enum priority priority;	/* PRIO_NONE: not given */
@@ -1018,10 +1018,17 @@ judge(struct sla *s, struct row *w, const struct cols *c, struct verdict *v,
 	for (int k = 0; k < 2; k++)
 		texts[k] = textcol[k] < 0 ? (struct str){ NULL, 0 } :
 		    rec_field(w->r, textcol[k]);
+	/* The ticket's slot of pauses comes from memory while its row is
+	 * read, and its pauses while its texts are matched. */
+	if (s->pauses.given)
+		t->id_hash = pauses_prefetch(&s->pauses,
+		    str_trim(rec_field(w->r, c->id)));
 	if (!read_ticket(w, c, s->app.opt.as_of, t))
 		return false;
-	if (s->pauses.given)
-		t->id_hash = pauses_prefetch(&s->pauses, t->id);
+	struct clock clock = ticket_clock(&s->pauses, &s->hours, t->id,
+	    t->id_hash, t->received);
+	if (clock.n > 0)
+		__builtin_prefetch(clock.p);
 	v->priority = effective_priority(&s->urgency, t->priority, t->category,
 	    texts, &looked, &not_utf8);
 	for (int k = 0; k < 2; k++)
@@ -1047,8 +1054,6 @@ judge(struct sla *s, struct row *w, const struct cols *c, struct verdict *v,
 			    priority_name[v->priority]);
 		return false;
 	}
-	struct clock clock = ticket_clock(&s->pauses, &s->hours, t->id,
-	    t->id_hash, t->received);
 	return evaluate(s, w, t, p, &clock, v);
 }
 

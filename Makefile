@@ -25,7 +25,7 @@ CFLAGS   ?=
 ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) $(PCRE_CFLAGS) -Icommon $(CFLAGS)
 LDLIBS    = $(CSV_LIBS) $(PCRE_LIBS)
 
-PROGS   = svc-remind warranty-check duty-roster complaint-sla
+PROGS   = svc-remind warranty-check duty-roster complaint-sla contract-remind survey-invite notify
 BINS    = $(PROGS:%=bin/%)
 COMMON_SRC = $(wildcard common/*.c)
 COMMON_OBJ = $(COMMON_SRC:common/%.c=build/common/%.o)

@@ -12,6 +12,12 @@
  *   gen claims N FILE         warranty claims (vins of the contracts + unknown)
  *   gen members N FILE        duty-roster members (N members in 50 regions)
  *   gen calls N FILE ROSTER   dispatch calls of 2026 against a roster of `plan`
+ *   gen renewals N FILE       contract-remind contracts: N contracts of several
+ *                             kinds for N/3 vehicles, a fifth already renewed
+ *   gen events N FILE         survey-invite events: N closed repair orders,
+ *                             tickets and calls of N/4 contacts, Nov 2026
+ *   gen reminders N FILE      svc-remind's output with a language column: N
+ *                             rows of N/5 recipients (notify)
  *
  * Every kind has its own fixed seed: the same N gives the same bytes, and
  * tickets and claims draw row by row, so that the first M rows are the same
@@ -998,6 +1004,160 @@ gen_calls(long n, const char *path, const char *roster)
 		free(rr[r].s);
 }
 
+/* contract-remind: insurance, inspection, loans and leases, roadside
+ * subscriptions and service packages of N/3 vehicles, ending around
+ * 2026-11-20, some already renewed, a few void or open-ended. */
+static void
+gen_renewals(long n, const char *path)
+{
+	static const char *const kinds[] = {
+		"insurance", "insurance", "inspection", "registration", "loan",
+		"lease", "roadside", "package",
+	};
+	static const char *const providers[] = {
+		"If", "ERGO", "Gjensidige", "BTA", "Swedbank", "SEB", "Luminor",
+		"Regitra", "Transeksta", "Baltic Auto Service Union",
+	};
+	static const char *const names[] = {
+		"Jonas Petraitis", "Ona Kazlauskienė", "Mantas Urbonas",
+		"Сергей Кузнецов", "Иван Петров", "Rūta Šimkutė", "Embassy of Sweden",
+	};
+	FILE *f = open_out(path);
+	long asof = days_from_civil(2026, 11, 20);
+	char vin[18];
+	long k = 0;
+
+	rng_state = 0x72656e6577616c73ULL;
+	fputs("contract,vin,kind,start_date,end_date,status,customer,email,phone,provider\n", f);
+	for (uint32_t v = 0; k < n; v++) {
+		make_vin(vin, v);
+		const char *who = PICK(names);
+		int nk = 2 + (int)rn(3);
+		for (int i = 0; i < nk && k < n; i++) {
+			const char *kind = PICK(kinds);
+			long end = asof - 60 + (long)rn(500);
+			long len = kind[0] == 'l' ? 365 * (3 + (long)rn(3)) :
+			    kind[0] == 'i' && kind[1] == 'n' && kind[2] == 's' &&
+			    kind[3] == 'p' ? 730 : 365;
+			int renewed = per_mille(200) && k + 1 < n;
+			for (int r = 0; r <= renewed; r++) {
+				fprintf(f, "C%08ld,%s,%s,", ++k, vin, kind);
+				put_date(f, end - len + 1);
+				putc(',', f);
+				if (kind[0] == 'p' && per_mille(300))
+					;	/* an open-ended service package */
+				else
+					put_date(f, end);
+				fprintf(f, ",%s,", per_mille(15) ? "void" : "");
+				put_field(f, who);
+				fprintf(f, ",c%u@example.lt,+3706%07u,%s\n", v,
+				    v % 10000000, PICK(providers));
+				end += len;
+			}
+		}
+	}
+	close_out(f, path);
+}
+
+/* survey-invite: events closed in the three weeks before 2026-11-20, of
+ * N/4 contacts (a fleet's contact has many), some internal, some opted
+ * out, some without a contact, a few not closed yet. */
+static void
+gen_events(long n, const char *path)
+{
+	static const char *const kinds[] = {
+		"service", "service", "service", "warranty", "delivery",
+		"complaint", "roadside", "internal",
+	};
+	static const char *const langs[] = { "lt", "lt", "ru", "en" };
+	static const char *const advisors[] = {
+		"Rasa", "Tomas", "Inga", "Olga", "Lukas", "Milda", "Viktor",
+	};
+	FILE *f = open_out(path);
+	long base = days_from_civil(2026, 11, 20) - 21;
+	long ncontacts = n / 4 > 0 ? n / 4 : 1;
+
+	rng_state = 0x6576656e74730000ULL;
+	fputs("id,closed_at,contact,kind,opt_out,dealer,advisor,language\n", f);
+	for (long i = 0; i < n; i++) {
+		long day = base + i * 21 / n;
+		uint32_t c = rn((uint32_t)ncontacts);
+		fprintf(f, "RO-%07ld,", i + 1);
+		if (!per_mille(20)) {
+			put_date(f, day);
+			fprintf(f, " %02u:%02u", 8 + rn(10), rn(60));
+		}
+		if (per_mille(30))
+			fputs(",", f);
+		else if (c % 3 == 0)
+			fprintf(f, ",+3706%07u", c);
+		else
+			fprintf(f, ",c%u@example.lt", c);
+		fprintf(f, ",%s,%s,D%02u,%s,%s\n", PICK(kinds),
+		    per_mille(40) ? "yes" : "", 1 + rn(12), PICK(advisors), PICK(langs));
+	}
+	close_out(f, path);
+}
+
+/* ==== notify ==== */
+/* svc-remind's output, as the nightly job hands it to notify: N rows of
+ * N/5 recipients, each recipient's rows N/5 rows apart (row i belongs to
+ * recipient i mod R, scattered by a multiplier prime to R), so that every
+ * group is held until the end.  Half the recipients write Lithuanian,
+ * three in ten Russian, two in ten English; seven in ten have an e-mail
+ * address, the others get an SMS. */
+static void
+gen_reminders(long n, const char *path)
+{
+	static const char *const svc[] = { "oil", "brake-fluid", "timing-belt",
+		"filters", "inspection", "R-2026-014" };
+	static const char *const status[] = { "due_soon", "due_soon", "overdue" };
+	static const char *const langs[] = { "lt", "lt", "lt", "lt", "lt", "ru",
+		"ru", "ru", "en", "en" };
+	FILE *f = open_out(path);
+	long nr = n / 5 > 0 ? n / 5 : 1;
+	char vin[18], name[160];
+
+	rng_state = 0x6e6f74696679ULL;	/* "notify" */
+	fputs("vin,plan,service,status,due_date,days_left,due_km,km_left,est_km,"
+	    "due_by,last_done_date,last_done_km,note,customer,phone,email,"
+	    "client_class,dealer,language\n", f);
+	for (long i = 0; i < n; i++) {
+		uint32_t r = (uint32_t)((uint64_t)(i % nr) * 7919 % (uint64_t)nr);
+		uint32_t h = r * 2654435761u;
+		const char *lang = langs[r % 10];
+		int ru = lang[0] == 'r', vehicles = 1 + (int)(h >> 28) % 3;
+		make_vin(vin, r * 3 + (uint32_t)((i / nr) % vehicles));
+		const char *sv = PICK(svc);
+		int recall = sv[0] == 'R';
+		const char *st = recall ? "recall" : PICK(status);
+		long due = days_from_civil(2026, 11, 20) + (recall ? 0 :
+		    st[0] == 'o' ? -(long)rn(200) - 1 : (long)rn(30));
+		long left = due - days_from_civil(2026, 11, 20);
+		long km = 20000 + rn(180000);
+		fprintf(f, "%s,standard,%s,%s,", vin, sv, st);
+		put_date(f, due);
+		if (recall)
+			fprintf(f, ",0,,,%ld,campaign,,,Airbag inflator replacement,", km);
+		else {
+			fprintf(f, ",%ld,%ld,%ld,%ld,time,", left, km + 1500,
+			    1500 - (long)rn(3000), km);
+			put_date(f, due - 365);
+			fprintf(f, ",%ld,%s,", km - 15000, rn(4) ? "" : "default_rate");
+		}
+		snprintf(name, sizeof name, "%s %s",
+		    ru ? first_ru[(h >> 8) % NELEM(first_ru)] : first_lt[(h >> 8) % NELEM(first_lt)],
+		    ru ? last_ru[(h >> 16) % NELEM(last_ru)] : last_lt[(h >> 16) % NELEM(last_lt)]);
+		put_field(f, name);
+		fprintf(f, ",+3706%07u,", (unsigned)(r % 10000000));
+		if ((h >> 4) % 10 < 7)
+			fprintf(f, "%s.%u@example.lt", first_lat[(h >> 8) % NELEM(first_lat)],
+			    (unsigned)r);
+		fprintf(f, ",private,D%02u,%s\n", 1 + (unsigned)(r % 12), lang);
+	}
+	close_out(f, path);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1026,6 +1186,12 @@ main(int argc, char *argv[])
 		gen_claims(n, path);
 	else if (!strcmp(kind, "members"))
 		gen_members(n, path);
+	else if (!strcmp(kind, "events"))
+		gen_events(n, path);
+	else if (!strcmp(kind, "renewals"))
+		gen_renewals(n, path);
+	else if (!strcmp(kind, "reminders"))
+		gen_reminders(n, path);
 	else if (!strcmp(kind, "calls") && argc > 4)
 		gen_calls(n, path, argv[4]);
 	else if (!strcmp(kind, "pauses") && argc > 4)

@@ -598,13 +598,13 @@ ledger_read(void)
 			    stream_colname(&t, P.l_service));
 			continue;
 		}
-		if (parse_date(r.f[P.l_due], &due) == -1) {
+		if (parse_date(r.f[P.l_due], &due) != 0) {
 			app_table_reject(&P.app, r.file, r.line, "%s: invalid date '%s'",
 			    stream_colname(&t, P.l_due),
 			    str_cpy(buf, sizeof buf, r.f[P.l_due]));
 			continue;
 		}
-		if (parse_date(r.f[P.l_sent], &sent) == -1) {
+		if (parse_date(r.f[P.l_sent], &sent) != 0) {
 			app_table_reject(&P.app, r.file, r.line, "%s: invalid date '%s'",
 			    stream_colname(&t, P.l_sent),
 			    str_cpy(buf, sizeof buf, r.f[P.l_sent]));
@@ -1025,7 +1025,7 @@ row(const struct record *r)
 		app_reject(a, &P.in, r, stream_colname(&P.in, P.c_date), "missing value", NULL);
 		return;
 	}
-	if (parse_date(r->f[P.c_date], &d) == -1) {
+	if (parse_date(r->f[P.c_date], &d) != 0) {
 		app_reject(a, &P.in, r, stream_colname(&P.in, P.c_date), "invalid date",
 		    &r->f[P.c_date]);
 		return;

@@ -417,7 +417,7 @@ contract_parse(const struct wc *w, const struct contract_cols *cc,
 		*col = cc->start, *why = "missing value", *bad = v;
 		return -1;
 	}
-	if (parse_date(v, &c->start) == -1) {
+	if (parse_date(v, &c->start) != 0) {
 		*col = cc->start, *why = "invalid date", *bad = v;
 		return -1;
 	}
@@ -771,7 +771,7 @@ check_claims(struct wc *w, char **files, int nfiles)
 			    "missing value", NULL);
 			continue;
 		}
-		if (parse_date(v, &date) == -1) {
+		if (parse_date(v, &date) != 0) {
 			app_reject(&w->app, &in, &r, stream_colname(&in, cdate),
 			    "invalid date", &r.f[cdate]);
 			continue;

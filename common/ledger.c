@@ -12,6 +12,7 @@
 
 #include "csvout.h"
 #include "ledger.h"
+#include "rowstore.h"
 #include "stream.h"
 #include "util.h"
 
@@ -26,13 +27,9 @@ struct ledger {
 	int fd;			/* locked; -1: none (a dry run, no ledger) */
 	struct stream t;
 	bool reading;
-	/* Every row, as read or added: n fields, each a length and its
-	 * bytes, packed in one buffer; off[i] is where row i starts. */
-	char *bytes;
-	size_t nbytes, capbytes;
-	size_t *off;
+	struct rowstore rows;	/* every row, as read or added */
 	unsigned char *dropped;
-	size_t nrows, caprows;
+	size_t capdropped;
 };
 
 /* The file behind PATH: a symbolic link's target, followed even when it
@@ -230,40 +227,17 @@ ledger_open(struct app *a, const char *path, const char *const *cols,
 	return l;
 }
 
-static void
-room(struct ledger *l, size_t n)
-{
-	if (l->nbytes + n > l->capbytes) {
-		while (l->nbytes + n > l->capbytes)
-			l->capbytes = l->capbytes ? l->capbytes * 2 : 65536;
-		l->bytes = xrealloc(l->bytes, l->capbytes);
-	}
-}
-
-/* Keep a row: its number of fields, then each field's length and bytes. */
+/* Keep a row, readable or not. */
 static void
 keep(struct ledger *l, const struct str *f, size_t nf)
 {
-	uint32_t k = (uint32_t)nf;
+	size_t i = rowstore_add(&l->rows, f, nf);
 
-	if (l->nrows == l->caprows) {
-		l->caprows = l->caprows ? l->caprows * 2 : 256;
-		l->off = xrealloc(l->off, l->caprows * sizeof *l->off);
-		l->dropped = xrealloc(l->dropped, l->caprows);
+	if (i >= l->capdropped) {
+		l->capdropped = l->capdropped ? l->capdropped * 2 : 256;
+		l->dropped = xrealloc(l->dropped, l->capdropped);
 	}
-	l->off[l->nrows] = l->nbytes;
-	l->dropped[l->nrows] = 0;
-	l->nrows++;
-	room(l, sizeof k);
-	memcpy(l->bytes + l->nbytes, &k, sizeof k);
-	l->nbytes += sizeof k;
-	for (size_t i = 0; i < nf; i++) {
-		uint32_t n = (uint32_t)f[i].n;
-		room(l, sizeof n + f[i].n);
-		memcpy(l->bytes + l->nbytes, &n, sizeof n);
-		memcpy(l->bytes + l->nbytes + sizeof n, f[i].p, f[i].n);
-		l->nbytes += sizeof n + f[i].n;
-	}
+	l->dropped[i] = 0;
 }
 
 int
@@ -274,7 +248,7 @@ ledger_next(struct ledger *l, struct row *w, size_t *index)
 	while (l->reading && stream_next(&l->t, &r)) {
 		keep(l, r.f, r.nf);
 		if (row_start(w, l->app, &l->t, &r, ROW_OWN)) {
-			*index = l->nrows - 1;
+			*index = l->rows.n - 1;
 			return 1;
 		}
 	}
@@ -288,7 +262,7 @@ ledger_next(struct ledger *l, struct row *w, size_t *index)
 void
 ledger_drop(struct ledger *l, size_t index)
 {
-	if (index < l->nrows && !l->dropped[index]) {
+	if (index < l->rows.n && !l->dropped[index]) {
 		l->dropped[index] = 1;
 		l->changed = true;
 	}
@@ -304,7 +278,7 @@ ledger_add(struct ledger *l, const struct str *fields)
 size_t
 ledger_rows(const struct ledger *l)
 {
-	return l->nrows;
+	return l->rows.n;
 }
 
 void
@@ -317,20 +291,12 @@ ledger_commit(struct ledger *l)
 	for (size_t i = 0; i < l->ncol; i++)
 		csvout_cstr(w, l->cols[i]);
 	csvout_endrow(w);
-	for (size_t i = 0; i < l->nrows; i++) {
+	for (size_t i = 0; i < l->rows.n; i++) {
+		struct record r;
 		if (l->dropped[i])
 			continue;
-		const char *p = l->bytes + l->off[i];
-		uint32_t nf;
-		memcpy(&nf, p, sizeof nf);
-		p += sizeof nf;
-		for (uint32_t j = 0; j < nf; j++) {
-			uint32_t n;
-			memcpy(&n, p, sizeof n);
-			csvout_field(w, p + sizeof n, n);
-			p += sizeof n + n;
-		}
-		csvout_endrow(w);
+		rowstore_get(&l->rows, i, &r);
+		csvout_record(w, &r, true);
 	}
 	csvout_close(w);
 	if (l->created)
@@ -353,8 +319,7 @@ ledger_close(struct ledger *l)
 	if (l->fd >= 0)
 		close(l->fd);
 	free(l->path);
-	free(l->bytes);
-	free(l->off);
+	rowstore_free(&l->rows);
 	free(l->dropped);
 	free(l);
 }

@@ -20,16 +20,19 @@ hash(const struct map *m, struct str k)
 }
 
 /* The slot of KEY: its entry's, or the empty one where it would go. */
-static uint32_t *
+static struct map_slot *
 find(const struct map *m, struct str k, uint64_t h)
 {
 	size_t mask = m->nslot - 1;
+	uint32_t tag = (uint32_t)(h >> 32);
 
 	for (size_t i = h & mask;; i = (i + 1) & mask) {
-		uint32_t *s = &m->slot[i];
-		if (*s == 0)
+		struct map_slot *s = &m->slot[i];
+		if (s->idx == 0)
 			return s;
-		const struct map_entry *e = &m->e[*s - 1];
+		if (s->tag != tag)
+			continue;
+		const struct map_entry *e = &m->e[s->idx - 1];
 		if (e->hash == h && e->key.n == k.n &&
 		    (m->ci ? str_eq_ci(e->key, k) : str_eq(e->key, k)))
 			return s;
@@ -42,10 +45,14 @@ grow(struct map *m)
 	size_t n = m->nslot ? m->nslot * 2 : 64;
 
 	free(m->slot);
-	m->slot = xcalloc(n, sizeof *m->slot);
+	/* A large table is looked up at random: huge pages (fewer TLB misses
+	 * and page faults). */
+	m->slot = huge_alloc(n * sizeof *m->slot);
+	memset(m->slot, 0, n * sizeof *m->slot);
 	m->nslot = n;
 	for (size_t i = 0; i < m->n; i++)
-		*find(m, m->e[i].key, m->e[i].hash) = (uint32_t)(i + 1);
+		*find(m, m->e[i].key, m->e[i].hash) = (struct map_slot){
+			(uint32_t)(i + 1), (uint32_t)(m->e[i].hash >> 32) };
 }
 
 size_t *
@@ -53,8 +60,8 @@ map_get(const struct map *m, struct str key)
 {
 	if (m->n == 0)
 		return NULL;
-	uint32_t *s = find(m, key, hash(m, key));
-	return *s ? &m->e[*s - 1].val : NULL;
+	struct map_slot *s = find(m, key, hash(m, key));
+	return s->idx ? &m->e[s->idx - 1].val : NULL;
 }
 
 long
@@ -62,8 +69,8 @@ map_index(const struct map *m, struct str key)
 {
 	if (m->n == 0)
 		return -1;
-	uint32_t *s = find(m, key, hash(m, key));
-	return *s ? (long)*s - 1 : -1;
+	struct map_slot *s = find(m, key, hash(m, key));
+	return s->idx ? (long)s->idx - 1 : -1;
 }
 
 size_t *
@@ -75,9 +82,9 @@ map_put(struct map *m, struct str key, size_t val, bool *isnew)
 		*isnew = false;
 	if ((m->n + 1) * 4 > m->nslot * 3)	/* at most 3/4 full */
 		grow(m);
-	uint32_t *s = find(m, key, h);
-	if (*s != 0)
-		return &m->e[*s - 1].val;
+	struct map_slot *s = find(m, key, h);
+	if (s->idx != 0)
+		return &m->e[s->idx - 1].val;
 	if (m->n == UINT32_MAX - 1)
 		fatal("too many keys");
 	if (m->n == m->cap) {
@@ -85,7 +92,7 @@ map_put(struct map *m, struct str key, size_t val, bool *isnew)
 		m->e = xrealloc(m->e, m->cap * sizeof *m->e);
 	}
 	m->e[m->n] = (struct map_entry){ arena_str(&m->keys, key), h, val };
-	*s = (uint32_t)++m->n;
+	*s = (struct map_slot){ (uint32_t)++m->n, (uint32_t)(h >> 32) };
 	if (isnew != NULL)
 		*isnew = true;
 	return &m->e[m->n - 1].val;

@@ -1,7 +1,8 @@
 /* map.h — one string map for every program: byte-string keys (copied, so
  * the map owns them) to a size_t value, exact or ignoring ASCII case;
  * entries kept in insertion order, so that a loop over them is
- * deterministic.  Open addressing over 4-byte indices of the entries.
+ * deterministic.  Open addressing (linear probing) over 8-byte slots that
+ * hold an entry's index and part of its hash.
  *
  * Values are usually indices into the program's own arrays (a member, a
  * plan, a group).  A pointer returned by map_get() or map_put() stays
@@ -25,7 +26,11 @@ struct map_entry {
 struct map {
 	struct map_entry *e;	/* in insertion order */
 	size_t n, cap;
-	uint32_t *slot;		/* entry index + 1; 0 = empty */
+	struct map_slot {	/* 0 = empty */
+		uint32_t idx;	/* entry index + 1 */
+		uint32_t tag;	/* the high half of the key's hash: a probe
+				 * passes other keys without reading them */
+	} *slot;
 	size_t nslot;		/* a power of two */
 	bool ci;		/* keys compared ignoring ASCII case */
 	struct arena keys;

@@ -15,6 +15,7 @@
 #include "ledger.h"
 #include "map.h"
 #include "memo.h"
+#include "rowstore.h"
 #include "opts.h"
 #include "str.h"
 #include "util.h"
@@ -146,6 +147,30 @@ test_memo(void)
 	}
 	CHECK(wrong == 0, "%d wrong answers", wrong);
 	memo_free(m);
+}
+
+static void
+test_rowstore(void)
+{
+	struct rowstore rs = { 0 };
+	struct record r;
+	char buf[64];
+
+	for (int i = 0; i < 3000; i++) {
+		snprintf(buf, sizeof buf, "row %d", i);
+		struct str f[3] = { str_of(buf), { "", 0 }, { "a\0b", 3 } };
+		CHECK(rowstore_add(&rs, f, (size_t)(i % 3) + 1) == (size_t)i, "index");
+	}
+	for (int i = 2999; i >= 0; i--) {
+		rowstore_get(&rs, (size_t)i, &r);
+		snprintf(buf, sizeof buf, "row %d", i);
+		CHECK(r.nf == (size_t)(i % 3) + 1 && str_eq(r.f[0], str_of(buf)),
+		    "row %d back", i);
+		if (r.nf == 3)
+			CHECK(r.f[1].n == 0 && r.f[2].n == 3 && r.f[2].p[1] == '\0',
+			    "fields of row %d", i);
+	}
+	rowstore_free(&rs);
 }
 
 static void
@@ -440,6 +465,7 @@ main(void)
 	progname = "machinery";
 	test_map();
 	test_memo();
+	test_rowstore();
 	test_str();
 	test_getters();
 	test_ledger();

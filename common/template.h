@@ -1,0 +1,71 @@
+/* template.h — message templates: a text with {column} placeholders and
+ * a block repeated once per row, filled from a group of input rows.
+ *
+ * The grammar (a template is a configuration file: any error is fatal,
+ * "FILE:LINE: why"):
+ *
+ *   mail template   Subject: TEXT          the first line
+ *                   (one blank line, optional, skipped)
+ *                   BODY                   every further line
+ *   SMS template    BODY
+ *
+ *   {NAME}          the value of the column NAME (matched as headers are:
+ *                   ignoring case and surrounding white space)
+ *   {{   }}         a literal { and a literal }
+ *   {{#rows}}       a line of its own (white space around it allowed):
+ *   ...             the lines up to the line {{/rows}} are repeated for
+ *   {{/rows}}       each row of the group, in order; blocks do not nest,
+ *                   a template may have several
+ *
+ * Outside a block (and in the subject) a placeholder takes the value of
+ * the group's first row.  The file is UTF-8 (a byte-order mark is
+ * skipped), with LF or CRLF line ends; the text keeps LF.  A { without
+ * its }, an empty {}, a block not closed or closed without being opened,
+ * a missing or empty Subject, and text that is not UTF-8 are errors.
+ */
+#ifndef AS_TEMPLATE_H
+#define AS_TEMPLATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "str.h"
+
+enum tpl_kind { TP_TEXT, TP_FIELD, TP_ROWS, TP_END };
+
+struct tpl_part {
+	enum tpl_kind kind;
+	struct str text;	/* TP_TEXT: the bytes; TP_FIELD: the name */
+	long line;		/* where it is, for messages */
+	int col;		/* TP_FIELD: the column, set by the caller */
+};
+
+struct tpl_text {
+	struct tpl_part *part;
+	size_t n;
+};
+
+struct template {
+	char *path;
+	char *src;		/* the file's text: the parts point into it */
+	struct tpl_text subject;	/* a mail template's; else empty */
+	struct tpl_text body;
+};
+
+/* Read and parse PATH, a mail template (WANT_SUBJECT) or an SMS one.
+ * Fatal on any error. */
+void template_load(struct template *t, const char *path, bool want_subject);
+/* The same from TEXT (N bytes), named PATH in messages.  Returns 0, or
+ * -1 with the message ("PATH:LINE: why") in ERR: for tests and callers
+ * that report on their own. */
+int template_parse(struct template *t, const char *path, const char *text,
+    size_t n, bool want_subject, char *err, size_t errlen);
+/* Append X filled from NROWS rows (at least one) of CELLS, a row-major
+ * table of NF values per row: a placeholder is cells[row * nf + col].
+ * The values are copied as they are (the caller trims them). */
+void template_expand(const struct tpl_text *x, const struct str *cells,
+    size_t nf, size_t nrows, struct buf *out);
+void template_free(struct template *t);
+
+#endif

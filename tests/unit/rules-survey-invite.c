@@ -1,0 +1,149 @@
+/* The rules of survey-invite, each a table: the decision, the sample, the
+ * percent-encoding of URLs, the ledger's prune rule. */
+#define main survey_invite_main
+#include "survey-invite.c"
+#undef main
+
+static int failures, checks;
+
+#define CHECK(cond, ...) do { checks++; if (!(cond)) { failures++; \
+	printf("%s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); \
+	printf("\n"); } } while (0)
+
+static tstamp
+T(const char *s)
+{
+	tstamp t;
+	if (parse_iso_timestamp(str_of(s), &t, NULL) != 0) {
+		printf("bad test time %s\n", s);
+		exit(1);
+	}
+	return t;
+}
+
+static void
+test_decide(void)
+{
+	const struct policy p = { 86400, 14 * 86400, 90 };
+	const tstamp as_of = T("2026-11-20 09:00");
+	const day_t today = local_date(as_of);
+	/* An event that passes every rule; each row changes one thing. */
+	static const struct {
+		const char *closed;	/* NULL: not closed */
+		bool excl, opt, noc, sent, sample, run;
+		int last_days_ago;	/* -1: never surveyed */
+		enum status want;
+	} t[] = {
+		{ "2026-11-18 10:00", 0, 0, 0, 0, 1, 0, -1, ST_INVITE },
+		{ NULL, 1, 1, 1, 1, 0, 1, 1, ST_OPEN },
+		{ "2026-11-18 10:00", 1, 1, 1, 1, 0, 1, 1, ST_EXCLUDED },
+		{ "2026-11-18 10:00", 0, 1, 1, 1, 0, 1, 1, ST_OPTED_OUT },
+		{ "2026-11-18 10:00", 0, 0, 1, 1, 0, 1, 1, ST_NO_CONTACT },
+		{ "2026-11-18 10:00", 0, 0, 0, 1, 0, 1, 1, ST_ALREADY_SENT },
+		{ "2026-11-19 09:00:01", 0, 0, 0, 0, 0, 1, 1, ST_WAIT },
+		{ "2026-11-19 09:00", 0, 0, 0, 0, 1, 0, -1, ST_INVITE },
+		{ "2026-11-06 09:00", 0, 0, 0, 0, 1, 0, -1, ST_INVITE },
+		{ "2026-11-06 08:59:59", 0, 0, 0, 0, 0, 1, 1, ST_TOO_LATE },
+		{ "2026-11-18 10:00", 0, 0, 0, 0, 0, 1, 1, ST_SAMPLED_OUT },
+		{ "2026-11-18 10:00", 0, 0, 0, 0, 1, 1, -1, ST_THROTTLED },
+		{ "2026-11-18 10:00", 0, 0, 0, 0, 1, 0, 89, ST_THROTTLED },
+		{ "2026-11-18 10:00", 0, 0, 0, 0, 1, 0, 90, ST_INVITE },
+		{ "2026-11-18 10:00", 0, 0, 0, 0, 1, 0, 0, ST_THROTTLED },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct event e = {
+			.closed = t[i].closed != NULL,
+			.closed_at = t[i].closed ? T(t[i].closed) : 0,
+			.excluded = t[i].excl, .opted_out = t[i].opt,
+			.no_contact = t[i].noc, .sent_before = t[i].sent,
+			.in_sample = t[i].sample, .invited_in_run = t[i].run,
+			.last_sent = t[i].last_days_ago < 0 ? DAY_NONE :
+			    today - t[i].last_days_ago,
+		};
+		enum status st = decide(&e, &p, as_of, today);
+		CHECK(st == t[i].want, "decide case %zu: %s, not %s", i,
+		    status_name[st], status_name[t[i].want]);
+	}
+	/* --gap 0: the ledger never throttles. */
+	const struct policy p0 = { 86400, 14 * 86400, 0 };
+	struct event e = { .closed = true, .closed_at = T("2026-11-18 10:00"),
+	    .in_sample = true, .last_sent = today };
+	CHECK(decide(&e, &p0, as_of, today) == ST_INVITE, "gap 0");
+}
+
+/* FNV-1a, 64 bits, as the spec words it: the reference values computed
+ * by hand with the offset basis and prime. */
+static uint64_t
+fnv1a(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void
+test_sample(void)
+{
+	/* Known values of FNV-1a 64 (the published test vectors). */
+	CHECK(fnv1a("") == 0xcbf29ce484222325ULL, "fnv1a('')");
+	CHECK(fnv1a("a") == 0xaf63dc4c8601ec8cULL, "fnv1a('a')");
+	CHECK(fnv1a("foobar") == 0x85944171f73967e8ULL, "fnv1a('foobar')");
+	static const char *const ids[] = { "RO-1", "RO-2", "T-1001", "x", "Šiauliai" };
+	static const char *const seeds[] = { "", "nov", "2026-11" };
+	for (size_t s = 0; s < 3; s++)
+		for (size_t i = 0; i < 5; i++)
+			for (int rate = 0; rate <= 100; rate += 25) {
+				char buf[64];
+				snprintf(buf, sizeof buf, "%s%s", seeds[s], ids[i]);
+				bool want = fnv1a(buf) % 100 < (uint64_t)rate;
+				CHECK(in_sample(str_of(seeds[s]), str_of(ids[i]), rate) ==
+				    want, "sample %s %s %d", seeds[s], ids[i], rate);
+			}
+	CHECK(!in_sample(STR_C(""), STR_C("RO-1"), 0), "rate 0 samples");
+	CHECK(in_sample(STR_C(""), STR_C("RO-1"), 100), "rate 100 leaves out");
+}
+
+static void
+test_percent(void)
+{
+	static const struct { const char *in, *out; } t[] = {
+		{ "RO-1001", "RO-1001" }, { "a b&c=d", "a%20b%26c%3Dd" },
+		{ "Šimkutė", "%C5%A0imkut%C4%97" }, { "~._-", "~._-" },
+		{ "/?#%+", "%2F%3F%23%25%2B" }, { "", "" },
+	};
+	char buf[128];
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		size_t n = percent_encode(buf, str_of(t[i].in));
+		buf[n] = '\0';
+		CHECK(strcmp(buf, t[i].out) == 0, "percent(%s) = %s", t[i].in, buf);
+	}
+}
+
+static void
+test_prune(void)
+{
+	const day_t today = local_date(T("2026-11-20 00:00"));
+	static const struct { int days_ago; long long gap; int window_days; bool spent; } t[] = {
+		{ 400, 90, 14, false }, { 401, 90, 14, true },
+		{ 401, 500, 14, false }, { 501, 500, 14, true },
+		{ 401, 90, 600, false }, { 601, 90, 600, true },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		const struct policy p = { 0, (int64_t)t[i].window_days * 86400, t[i].gap };
+		CHECK(entry_spent(today - t[i].days_ago, today, &p) == t[i].spent,
+		    "prune case %zu", i);
+	}
+}
+
+int
+main(void)
+{
+	dt_init("UTC", NULL);
+	test_decide();
+	test_sample();
+	test_percent();
+	test_prune();
+	printf("%d checks, %d failed\n", checks, failures);
+	return failures != 0;
+}

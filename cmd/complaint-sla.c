@@ -1485,6 +1485,8 @@ main(int argc, char **argv)
 	stream_open(&in, argv + optind, argc - optind, s.app.opt.dialect,
 	    s.app.opt.map, s.app.opt.nmap);
 	stream_columns(&in, spec);
+	if (!s.policy.has_class)
+		c.class = -1;	/* every class alike: not read */
 	s.app.rej_header = in.header;
 	s.app.opt.dialect = in.dialect;		/* the output's is the input's */
 	size_t ncomp = s.pauses.given ? NCOMP : NCOMP - 1;

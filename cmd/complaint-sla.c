@@ -659,7 +659,9 @@ read_pauses(struct pauses *ps, struct app *a, const char *path, tstamp asof)
 
 /* The hash of ticket ID in PS, whose slot is fetched into the cache
  * meanwhile (most tickets have no pause: the look-up would wait for
- * memory). */
+ * memory): for the ticket PAUSES_AHEAD rows ahead (the reader holds them
+ * parsed), so that it has arrived when that row comes. */
+#define PAUSES_AHEAD 4
 static uint64_t
 pauses_prefetch(const struct pauses *ps, struct str id)
 {
@@ -1018,11 +1020,16 @@ judge(struct sla *s, struct row *w, const struct cols *c, struct verdict *v,
 	for (int k = 0; k < 2; k++)
 		texts[k] = textcol[k] < 0 ? (struct str){ NULL, 0 } :
 		    rec_field(w->r, textcol[k]);
-	/* The ticket's slot of pauses comes from memory while its row is
-	 * read, and its pauses while its texts are matched. */
-	if (s->pauses.given)
+	/* The slot of pauses of the ticket some rows ahead comes from
+	 * memory meanwhile (this one's, if it was not fetched so); this
+	 * ticket's pauses while its texts are matched. */
+	if (s->pauses.given) {
+		struct str ahead = stream_peek_field(w->s, PAUSES_AHEAD, c->id);
+		if (ahead.p != NULL)
+			pauses_prefetch(&s->pauses, str_trim(ahead));
 		t->id_hash = pauses_prefetch(&s->pauses,
 		    str_trim(rec_field(w->r, c->id)));
+	}
 	if (!read_ticket(w, c, s->app.opt.as_of, t))
 		return false;
 	struct clock clock = ticket_clock(&s->pauses, &s->hours, t->id,

@@ -25,7 +25,7 @@ CFLAGS   ?=
 ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) $(PCRE_CFLAGS) -Icommon $(CFLAGS)
 LDLIBS    = $(CSV_LIBS) $(PCRE_LIBS)
 
-PROGS   = svc-remind warranty-check duty-roster complaint-sla contract-remind survey-invite notify
+PROGS   = svc-remind warranty-check duty-roster complaint-sla contract-remind survey-invite notify assist-check
 BINS    = $(PROGS:%=bin/%)
 COMMON_SRC = $(wildcard common/*.c)
 COMMON_OBJ = $(COMMON_SRC:common/%.c=build/common/%.o)
@@ -50,6 +50,11 @@ build/libaftersales.a: $(COMMON_OBJ)
 
 bin/%: cmd/%.c build/libaftersales.a $(COMMON_HDR) | bin
 	$(CC) $(ALL_CFLAGS) -o $@ $< build/libaftersales.a $(LDLIBS)
+
+# A program with subcommands is a folder: cmd/PROG/*.c, one file a command.
+DUTY_SRC = $(wildcard cmd/duty-roster/*.c)
+bin/duty-roster: $(DUTY_SRC) cmd/duty-roster/duty-roster.h build/libaftersales.a $(COMMON_HDR) | bin
+	$(CC) $(ALL_CFLAGS) -o $@ $(DUTY_SRC) build/libaftersales.a $(LDLIBS)
 
 # A unit test of a program's rules includes the program's source (with
 # `#define main PROG_main`), so it depends on every source in cmd/.

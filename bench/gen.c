@@ -18,6 +18,12 @@
  *                             tickets and calls of N/4 contacts, Nov 2026
  *   gen reminders N FILE      svc-remind's output with a language column: N
  *                             rows of N/5 recipients (notify)
+ *   gen assist-plans 0 FILE   assist-check plans (basic, plus, fleet)
+ *   gen subscriptions N FILE  assist-check subscriptions: N rows, yearly
+ *                             renewals (about 2 rows a number), 2% void
+ *   gen assist-calls N FILE SUBSCRIPTIONS
+ *                             dispatch calls of 2026 naming those numbers
+ *                             (and unknown ones, and none), in time order
  *
  * Every kind has its own fixed seed: the same N gives the same bytes, and
  * tickets and claims draw row by row, so that the first M rows are the same
@@ -1158,6 +1164,165 @@ gen_reminders(long n, const char *path)
 	close_out(f, path);
 }
 
+/* ==== assist-check ==== */
+static void
+gen_assist_plans(const char *path)
+{
+	FILE *f = open_out(path);
+	fputs("plan,calls_per_year,tow_km,services,waiting_days,grace_days\n"
+	    "basic,3,25,tow;battery;tire;fuel;lockout,0,0\n"
+	    "plus,5,100,*,7,30\n"
+	    "fleet,,150,tow;battery;tire;fuel;lockout;taxi;replacement_car,0,14\n", f);
+	close_out(f, path);
+}
+
+static const char *const insurers[] = {
+	"Baltijos draudimas", "Nemuno draudimas", "Gintaro draudimas",
+	"Šiaurės draudimas",
+};
+
+static void
+gen_subscriptions(long n, const char *path)
+{
+	FILE *f = open_out(path);
+	long first = days_from_civil(2023, 6, 1), last = days_from_civil(2026, 12, 31);
+	long rows = 0;
+	char vin[18];
+
+	rng_state = 0x7375627363726970ULL;
+	fputs("subscription,plan,start_date,end_date,vin,holder,insurer,status\n", f);
+	for (long num = 1; rows < n; num++) {
+		int fleet = per_mille(20);
+		const char *plan = fleet ? "fleet" : per_mille(400) ? "plus" : "basic";
+		const char *ins = fleet || per_mille(500) ? PICK(insurers) : "";
+		int ru = per_mille(250);
+		const char *fn = ru ? PICK(first_ru) : PICK(first_lt);
+		const char *ln = ru ? PICK(last_ru) : PICK(last_lt);
+		long start = first + rn(900);
+		make_vin(vin, (uint32_t)num);
+		/* yearly rows while the number is renewed */
+		do {
+			int y, m, d;
+			civil_from_days(start, &y, &m, &d);
+			long end = days_from_civil(y + 1, m, d > 28 && m == 2 ? 28 : d) - 1;
+			fprintf(f, "RA-%07ld,%s,", num, plan);
+			put_date(f, start);
+			putc(',', f);
+			put_date(f, end);
+			if (fleet)
+				fprintf(f, ",,\"UAB \"\"Fleet %ld\"\"\",", num);
+			else
+				fprintf(f, ",%s,%s %s,", vin, fn, ln);
+			fputs(ins, f);
+			fputs(per_mille(20) ? ",void\n" : ",\n", f);
+			rows++;
+			start = end + 1 + (per_mille(150) ? 1 + rn(60) : 0);
+		} while (rows < n && start <= last && per_mille(650));
+	}
+	close_out(f, path);
+}
+
+/* The numbers and vins of a subscriptions file, in order, once each. */
+struct number_vin {
+	char number[16], vin[18];
+};
+
+static void
+gen_assist_calls(long n, const char *path, const char *subs)
+{
+	FILE *in = fopen(subs, "r");
+	char line[4096], *fld[16];
+	struct number_vin *nv = NULL;
+	size_t nn = 0, cap = 0;
+
+	if (in == NULL) {
+		fprintf(stderr, "gen: %s: %s\n", subs, strerror(errno));
+		exit(2);
+	}
+	if (fgets(line, sizeof line, in) == NULL) {
+		fprintf(stderr, "gen: %s: empty\n", subs);
+		exit(2);
+	}
+	while (fgets(line, sizeof line, in) != NULL) {
+		if (split_csv(line, fld, 16) < 5)
+			continue;
+		if (nn > 0 && !strcmp(nv[nn - 1].number, fld[0]))
+			continue;	/* a renewal */
+		if (nn == cap) {
+			cap = cap ? 2 * cap : 1024;
+			nv = realloc(nv, cap * sizeof *nv);
+			if (nv == NULL) {
+				perror("gen");
+				exit(2);
+			}
+		}
+		snprintf(nv[nn].number, sizeof nv[nn].number, "%s", fld[0]);
+		snprintf(nv[nn].vin, sizeof nv[nn].vin, "%s", fld[4]);
+		nn++;
+	}
+	fclose(in);
+	if (nn == 0) {
+		fprintf(stderr, "gen: %s: no subscriptions\n", subs);
+		exit(2);
+	}
+
+	long lo = days_from_civil(2026, 1, 1) * 86400L, span = 365 * 86400L;
+	long *times = malloc((size_t)n * sizeof *times);
+	rng_state = 0x6173736973747ULL;
+	for (long i = 0; i < n; i++)
+		times[i] = lo + (long)((rnd() >> 11) % (uint64_t)span);
+	qsort(times, (size_t)n, sizeof *times, cmpl);
+
+	static const struct { const char *issue, *service; } kinds[] = {
+		{ "flat tyre", "tire" }, { "battery dead", "battery" },
+		{ "locked keys inside", "lockout" }, { "out of fuel", "fuel" },
+		{ "accident, car not drivable", "tow" },
+		{ "engine will not start", "tow" },
+		{ "warning light, car stopped", "repair" },
+		{ "sėdo akumuliatorius", "battery" }, { "не заводится", "tow" },
+		{ "ДТП, нужен эвакуатор", "tow" }, { "need a taxi home", "taxi" },
+	};
+	FILE *f = open_out(path);
+	char vin[18];
+	fputs("call,time,region,caller,vin,issue,referred,subscription,service,tow_km,cause\n", f);
+	for (long i = 0; i < n; i++) {
+		long t = times[i];
+		int y, mo, d;
+		civil_from_days(t / 86400, &y, &mo, &d);
+		long s = t % 86400;
+		int ru = per_mille(250);
+		size_t k = rn(NELEM(kinds));
+		const struct number_vin *sub = &nv[rn((uint32_t)nn)];
+		fprintf(f, "C%07ld,%04d-%02d-%02dT%02ld:%02ld:%02ldZ,%s,%s %s,", i + 1,
+		    y, mo, d, s / 3600, s / 60 % 60, s % 60, regions[rn(50)],
+		    ru ? PICK(first_ru) : PICK(first_lt),
+		    ru ? PICK(last_ru) : PICK(last_lt));
+		/* the subscription's car mostly; another one sometimes */
+		if (sub->vin[0] == '\0' || per_mille(30)) {
+			make_vin(vin, rn(1000000));
+			fputs(vin, f);
+		} else
+			fputs(sub->vin, f);
+		putc(',', f);
+		put_field(f, kinds[k].issue);
+		fprintf(f, ",M%04u,", 1 + rn(1000));
+		if (per_mille(30))
+			;				/* no number given */
+		else if (per_mille(40))
+			fprintf(f, "RA-9%06u", rn(1000000));	/* not a number */
+		else
+			fputs(sub->number, f);
+		fprintf(f, ",%s,", kinds[k].service);
+		if (!strcmp(kinds[k].service, "tow"))
+			fprintf(f, "%u", 1 + rn(per_mille(100) ? 300 : 60));
+		fputs(strstr(kinds[k].issue, "accident") || strstr(kinds[k].issue, "ДТП") ?
+		    ",accident\n" : ",\n", f);
+	}
+	close_out(f, path);
+	free(times);
+	free(nv);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1196,6 +1361,12 @@ main(int argc, char *argv[])
 		gen_calls(n, path, argv[4]);
 	else if (!strcmp(kind, "pauses") && argc > 4)
 		gen_pauses(n, path, argv[4]);
+	else if (!strcmp(kind, "assist-plans"))
+		gen_assist_plans(path);
+	else if (!strcmp(kind, "subscriptions"))
+		gen_subscriptions(n, path);
+	else if (!strcmp(kind, "assist-calls") && argc > 4)
+		gen_assist_calls(n, path, argv[4]);
 	else {
 		fprintf(stderr, "gen: unknown kind '%s'\n", kind);
 		return 2;

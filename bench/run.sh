@@ -75,8 +75,8 @@ build_tool gen ""
 build_tool timeit ""		# getrusage of the child: what /usr/bin/time -f gives, in microseconds
 build_tool parse-only "${CSV_LIBS:--lcsv}"
 
-for p in complaint-sla svc-remind warranty-check duty-roster contract-remind survey-invite notify; do
-	if [ ! -f "cmd/$p.c" ]; then
+for p in complaint-sla svc-remind warranty-check duty-roster contract-remind survey-invite notify assist-check; do
+	if [ ! -f "cmd/$p.c" ] && [ ! -d "cmd/$p" ]; then	# one file, or a folder of commands
 		[ -x "bin/$p" ] || note "$p: cmd/$p.c not written yet: skipped"
 		[ -x "bin/$p" ] && note "$p: cmd/$p.c missing, measuring the existing bin/$p"
 		continue
@@ -125,6 +125,10 @@ gen members 1000 "$D/members-1000.csv"
 gen renewals 1000000 "$D/renewals-1000000.csv"
 gen events 1000000 "$D/events-1000000.csv"
 gen reminders 1000000 "$D/reminders-1000000.csv"
+gen assist-plans 0 "$D/assist-plans.csv"
+gen subscriptions 200000 "$D/subscriptions-200000.csv"
+gen assist-calls 1000000 "$D/assist-calls-1000000.csv" "$D/subscriptions-200000.csv"
+gen assist-calls 250000 "$D/assist-calls-250000.csv" "$D/subscriptions-200000.csv"
 # Miller runs on a prefix: the generator writes the same first rows for any N.
 if [ "$MLR_ROWS" -gt 0 ] && [ "$MLR_ROWS" -lt 1000000 ]; then
 	MT=$D/tickets-$MLR_ROWS.csv MC=$D/claims-$MLR_ROWS.csv
@@ -318,6 +322,17 @@ if have contract-remind; then
 	    --tz "$ZONE" --as-of 2026-11-20 --all "$R"
 fi
 base=
+# assist-check: 1,000,000 calls against 200,000 subscriptions; its peak
+# memory follows the subscriptions, not the calls (250,000 calls: the same).
+AC="bin/assist-check -S $D/subscriptions-200000.csv -P $D/assist-plans.csv --tz $ZONE --as-of 2026-12-31"
+if have assist-check; then
+	A1=$D/assist-calls-1000000.csv
+	base=parse:assist-calls
+	echo_floor echo:assist-calls 1000000 "$A1"
+	measure assist-check 1000000 "$A1" "$RUNS" $AC "$A1"
+	base=
+	measure assist-check:250k 250000 "$D/assist-calls-250000.csv" "$RUNS" $AC "$D/assist-calls-250000.csv"
+fi
 
 # survey-invite: the nightly run over three weeks of closed events, with a
 # ledger of the invitations sent before (read, not changed: --dry-run).
@@ -374,6 +389,7 @@ END {
 	base["survey-invite"] = "parse:events"; base["echo:events"] = "parse:events"
 	base["echo:renewals"] = "parse:renewals"; base["echo:reminders"] = "parse:reminders"
 	base["notify"] = "parse:reminders"; base["notify:sent"] = "parse:reminders"
+	base["assist-check"] = "parse:assist-calls"; base["echo:assist-calls"] = "parse:assist-calls"
 	base["echo:tickets-1M"] = "parse:tickets-1M"; base["echo:history"] = "parse:history"
 	base["echo:claims"] = "parse:claims"; base["echo:calls"] = "parse:calls"
 	peer["complaint-sla:1M"] = "mlr:complaint-sla"; peer["complaint-sla:4M"] = "mlr:complaint-sla"
@@ -410,6 +426,7 @@ END {
 			printf "note: %s holds every contract: %.0f bytes of peak memory per contract (%.1f MiB for %d, the file %.1f MB)\n",
 			    order[i], rss[order[i]] * 1024 / rows[order[i]], rss[order[i]] / 1024,
 			    rows[order[i]], mb(order[i])
+	ratio("assist-check", "parse:assist-calls", 2.5, "assist-check <= 2.5x parse-only")
 	faster("complaint-sla:1M", "mlr:complaint-sla", "complaint-sla >= 10x faster than mlr")
 	faster("warranty-check", "mlr:warranty-check", "warranty-check >= 10x faster than mlr")
 	if (broke("complaint-sla:1M", "complaint-sla peak memory") || broke("complaint-sla:4M", "complaint-sla peak memory"))
@@ -421,6 +438,15 @@ END {
 		    100 * (rss["complaint-sla:4M"] / rss["complaint-sla:1M"] - 1)))
 	else
 		skip("complaint-sla peak memory, 4M rows within 10% of 1M")
+	if (broke("assist-check", "assist-check peak memory") || broke("assist-check:250k", "assist-check peak memory"))
+		;
+	else if (have("assist-check") && have("assist-check:250k"))
+		verdict(rss["assist-check"] <= 1.10 * rss["assist-check:250k"],
+		    sprintf("assist-check peak memory, 1M calls within 10%% of 250k (200,000 subscriptions): %.1f vs %.1f MiB (%+.1f%%)",
+		    rss["assist-check"] / 1024, rss["assist-check:250k"] / 1024,
+		    100 * (rss["assist-check"] / rss["assist-check:250k"] - 1)))
+	else
+		skip("assist-check peak memory, 1M calls within 10% of 250k")
 	if (broke("duty-roster:plan", "duty-roster plan < 1 s"))
 		;
 	else if (have("duty-roster:plan"))

@@ -863,7 +863,8 @@ scores(int nfiles, char **files)
 	app_open_output(&P.app);
 	if (S.n == 0 && S.ng == 0 && !stream_empty(&P.in))
 		(void)group_of(&(struct record){ 0, NULL, 0, NULL });
-	qsort(S.g, S.n, sizeof *S.g, cmp_group);
+	if (S.n > 0)	/* no groups (an empty stream): S.g is NULL */
+		qsort(S.g, S.n, sizeof *S.g, cmp_group);
 	if (stream_empty(&P.in)) {
 		struct str rest = str_of(P.score_cols), tok;
 		while (str_next_token(&rest, ',', &tok))

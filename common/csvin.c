@@ -6,11 +6,25 @@
  * knows the line it starts on: CSV_REPALL_NL makes libcsv report every line
  * end (blank lines too), and line feeds inside quoted fields are counted
  * from the field bytes.
+ *
+ * libcsv runs in strict mode, so that malformed quoting is found, not
+ * guessed at; the one thing strict mode refuses that common.md accepts, a
+ * quote inside an unquoted field, is handed to libcsv again in non-strict
+ * mode, one byte (see csv_chunk).
+ *
+ * Chunks come through input(): read(2) straight into the chunk buffer for
+ * UTF-8, or through iconv(3) from a second buffer of raw bytes when the
+ * file is in another encoding.  An error found in a chunk (malformed
+ * quoting, a byte that does not convert, too many fields) is kept in
+ * r->error and becomes fatal once the records before it were returned.
  */
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,19 +32,28 @@
 #include "csvin.h"
 #include "util.h"
 
-#define CHUNK (256 * 1024)
+/* Bytes read (and converted) at a time.  The fuzz targets build the
+ * reader with small chunks, so that short inputs cross chunk edges. */
+#ifndef CSVIN_CHUNK
+#define CSVIN_CHUNK (256 * 1024)
+#endif
+#define CHUNK CSVIN_CHUNK
 
 struct qrec {
 	size_t first, nf;	/* fields [first, first+nf) of the arena */
 	long line;
 };
 
+/* The options of libcsv: strict, except for one byte at a time. */
+#define CSV_OPTS (CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)
+
 struct csvin {
 	int fd;
 	const char *name;
 	struct dialect d;
+	enum csvin_kind kind;
 	struct csv_parser p;
-	bool eof, finished, started;
+	bool finished, started;
 	char *buf;
 	/* Field bytes, NUL-terminated, and their offsets and lengths. */
 	char *arena;
@@ -51,10 +74,72 @@ struct csvin {
 	bool tsv_in_record;
 	struct str *out;
 	size_t outcap;
-	/* A parse error found after some records of the chunk: they are
+	/* The names of the file's first record (its header), for messages:
+	 * the bytes, and the offset of each name in them. */
+	char *hdr;
+	size_t *hdr_off, nhdr;
+	bool hdr_done;
+	/* More than RECORD_FIELDS_MAX fields in the record being built: the
+	 * rest of it and everything after it are ignored. */
+	bool too_many;
+	/* Conversion to UTF-8 (cd is (iconv_t)-1 when there is none).  raw
+	 * holds bytes read and not yet converted (or, for a table read whole,
+	 * not yet handed to the parser): [rpos, rlen) of rcap. */
+	iconv_t cd;
+	const char *from;	/* the encoding, for messages */
+	bool from_bom;		/* UTF-16 told by the byte-order mark */
+	char *raw;
+	size_t rpos, rlen, rcap;
+	bool raw_eof;
+	long conv_lines;	/* line feeds in the converted text so far */
+	char *conv_error;	/* a conversion error after the text returned */
+	long conv_error_line;
+	/* An error found after some records of the chunk: they are
 	 * returned first, then the error is fatal. */
 	char *error;
 };
+
+/* --encoding, or NULL. */
+static const char *encoding;
+
+int
+csvin_set_encoding(const char *name)
+{
+	iconv_t cd;
+
+	if (name == NULL) {
+		encoding = NULL;
+		return 0;
+	}
+	if ((cd = iconv_open("UTF-8", name)) == (iconv_t)-1)
+		return -1;
+	iconv_close(cd);
+	encoding = name;
+	return 0;
+}
+
+const char *
+csvin_encoding(void)
+{
+	return encoding;
+}
+
+/* Keep the first error of the file; it is fatal after the records read
+ * before it.  Nothing more is read. */
+static void __attribute__((format(printf, 2, 3)))
+failed(struct csvin *r, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (r->error != NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	r->error = xstrdup(msg);
+	r->finished = true;
+}
 
 static void *
 capped_realloc(void *p, size_t n)
@@ -110,9 +195,25 @@ push_field(struct csvin *r, size_t off, size_t len)
 	r->cur_nf++;
 }
 
+/* The first record of the file is its header: its names, for messages. */
+static void
+keep_header(struct csvin *r)
+{
+	size_t from = r->foff[r->cur_first];
+
+	r->hdr_done = true;
+	r->nhdr = r->cur_nf;
+	r->hdr = xmemdup(r->arena + from, r->alen - from);
+	r->hdr_off = xmalloc(r->nhdr * sizeof *r->hdr_off);
+	for (size_t i = 0; i < r->nhdr; i++)
+		r->hdr_off[i] = r->foff[r->cur_first + i] - from;
+}
+
 static void
 push_record(struct csvin *r)
 {
+	if (!r->hdr_done)
+		keep_header(r);
 	if (r->qlen == r->qcap) {
 		r->qcap = r->qcap ? r->qcap * 2 : 256;
 		r->q = xrealloc(r->q, r->qcap * sizeof *r->q);
@@ -139,6 +240,11 @@ on_field(void *s, size_t len, void *data)
 	const char *p = s;
 	char *d;
 
+	/* One test per field: cur_nf stays at the cap once reached. */
+	if (r->cur_nf >= RECORD_FIELDS_MAX) {
+		r->too_many = true;
+		return;
+	}
 	if (r->cur_nf == 0)
 		r->cur_line = r->lines + 1;
 	if (r->alen + len + 1 > r->acap)
@@ -158,6 +264,8 @@ on_row(int c, void *data)
 {
 	struct csvin *r = data;
 
+	if (r->too_many)
+		return;
 	if (c == '\n')
 		r->lines++;
 	if (r->cur_nf > 0)
@@ -167,8 +275,16 @@ on_row(int c, void *data)
 struct csvin *
 csvin_open(const char *path, struct dialect d)
 {
+	return csvin_open_kind(path, d, CSVIN_STREAM);
+}
+
+struct csvin *
+csvin_open_kind(const char *path, struct dialect d, enum csvin_kind kind)
+{
 	struct csvin *r = xcalloc(1, sizeof *r);
 
+	r->kind = kind;
+	r->cd = (iconv_t)-1;
 	if (strcmp(path, "-") == 0) {
 		r->fd = STDIN_FILENO;
 		r->name = "-";
@@ -202,8 +318,174 @@ read_some(struct csvin *r, char *p, size_t cap)
 	return (size_t)n;
 }
 
+/* ---- encodings ------------------------------------------------------ */
+
+static size_t
+count_lf_in(const char *p, size_t n)
+{
+	const char *e = p + n;
+	size_t k = 0;
+
+	while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		k++;
+		p++;
+	}
+	return k;
+}
+
+/* Bytes of the input that do not convert: kept for when the text before
+ * them was parsed (input() returns 0 from then on).  AT_END: a character
+ * cut by the end of the file. */
+static void
+conv_failed(struct csvin *r, const char *bad, size_t n, bool at_end)
+{
+	char shown[32], msg[512], hint[128];
+	size_t unit = r->from_bom ? 2 : 1, k = 0;
+
+	if (r->conv_error != NULL)
+		return;
+	/* The bytes where it fails: one, or a UTF-16 unit. */
+	for (size_t i = 0; i < n && i < unit; i++)
+		k += (size_t)snprintf(shown + k, sizeof shown - k, "\\x%02X",
+		    (unsigned char)bad[i]);
+	if (r->from_bom)
+		snprintf(hint, sizeof hint, "the file starts with a %s "
+		    "byte-order mark", r->from);
+	else
+		snprintf(hint, sizeof hint, "see --encoding");
+	/* Its line is known when the text before it is counted (convert). */
+	if (at_end)
+		snprintf(msg, sizeof msg, "the file ends inside a %s character, "
+		    "at '%s' (%s)", r->from, shown, hint);
+	else
+		snprintf(msg, sizeof msg, "cannot read '%s' as %s (%s)", shown,
+		    r->from, hint);
+	r->conv_error = xstrdup(msg);
+}
+
+/* Up to CAP (>= 4) bytes of UTF-8 converted from the raw bytes into DST;
+ * 0 at the end of the input or after an error (r->conv_error). */
+static size_t
+convert(struct csvin *r, char *dst, size_t cap)
+{
+	char *out = dst;
+	size_t left = cap;
+
+	while (r->conv_error == NULL) {
+		if (r->rpos < r->rlen) {
+			char *in = r->raw + r->rpos;
+			size_t inleft = r->rlen - r->rpos;
+			size_t rc = iconv(r->cd, &in, &inleft, &out, &left);
+			int e = errno;
+			r->rpos = (size_t)(in - r->raw);
+			if (rc == (size_t)-1 && e == EILSEQ)
+				conv_failed(r, in, inleft, false);
+			if (rc == (size_t)-1 && (e == EILSEQ || e == E2BIG))
+				break;
+			/* Else all was converted, or a character is cut by
+			 * the end of what was read (EINVAL): read on. */
+		}
+		if (out > dst)
+			break;
+		if (r->raw_eof) {
+			if (r->rpos < r->rlen)
+				conv_failed(r, r->raw + r->rpos, r->rlen - r->rpos,
+				    true);
+			break;
+		}
+		memmove(r->raw, r->raw + r->rpos, r->rlen - r->rpos);
+		r->rlen -= r->rpos;
+		r->rpos = 0;
+		size_t got = read_some(r, r->raw + r->rlen, r->rcap - r->rlen);
+		r->rlen += got;
+		r->raw_eof = got == 0;
+	}
+	r->conv_lines += (long)count_lf_in(dst, (size_t)(out - dst));
+	if (r->conv_error != NULL && r->conv_error_line == 0)
+		r->conv_error_line = r->conv_lines + 1;
+	return (size_t)(out - dst);
+}
+
+/* Up to CAP bytes of text (UTF-8) into DST; 0 at the end of the input.
+ * Without a conversion, a read(2) into DST: nothing more. */
+static size_t
+input(struct csvin *r, char *dst, size_t cap)
+{
+	if (r->cd != (iconv_t)-1)
+		return convert(r, dst, cap);
+	if (r->rpos < r->rlen) {
+		/* A table read whole to see whether it is UTF-8: it is. */
+		size_t k = r->rlen - r->rpos < cap ? r->rlen - r->rpos : cap;
+		memcpy(dst, r->raw + r->rpos, k);
+		r->rpos += k;
+		return k;
+	}
+	return read_some(r, dst, cap);
+}
+
+static void
+convert_from(struct csvin *r, const char *from, bool bom)
+{
+	r->cd = iconv_open("UTF-8", from);
+	if (r->cd == (iconv_t)-1)
+		fatal_errno("%s: cannot convert from %s", r->name, from);
+	r->from = from;
+	r->from_bom = bom;
+}
+
+/* The encoding of the file, told by its first N bytes in r->buf (all of
+ * them when fewer than 3): a byte-order mark, else --encoding.  When the
+ * file is to be converted, the bytes move to r->raw and *N becomes 0;
+ * a table is read whole to tell whether it is UTF-8 as it is. */
+static void
+choose_encoding(struct csvin *r, size_t *n)
+{
+	const unsigned char *b = (const unsigned char *)r->buf;
+	size_t skip = 0;
+
+	if (r->kind == CSVIN_OWN)
+		return;
+	if (*n >= 2 && b[0] == 0xFF && b[1] == 0xFE) {
+		convert_from(r, "UTF-16LE", true);
+		skip = 2;
+	} else if (*n >= 2 && b[0] == 0xFE && b[1] == 0xFF) {
+		convert_from(r, "UTF-16BE", true);
+		skip = 2;
+	} else if (encoding == NULL ||
+	    (*n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0))
+		return;		/* UTF-8 (the mark says so even with --encoding) */
+	r->rcap = CHUNK;
+	r->raw = xmalloc(r->rcap);
+	memcpy(r->raw, r->buf + skip, *n - skip);
+	r->rlen = *n - skip;
+	*n = 0;
+	if (r->cd != (iconv_t)-1)
+		return;
+	if (r->kind == CSVIN_TABLE) {
+		/* A table written by hand beside a cp1251 export may be
+		 * UTF-8: then it is read as it is.  Tables are small. */
+		size_t got;
+		do {
+			if (r->rlen == r->rcap) {
+				r->rcap *= 2;
+				r->raw = xrealloc(r->raw, r->rcap);
+			}
+			got = read_some(r, r->raw + r->rlen, r->rcap - r->rlen);
+			r->rlen += got;
+		} while (got > 0);
+		r->raw_eof = true;
+		if (str_utf8_valid((struct str){ r->raw, r->rlen }))
+			return;
+	}
+	convert_from(r, encoding, false);
+}
+
+/* ---- the header line ------------------------------------------------ */
+
 /* The first comma, semicolon or tab outside quotes on the header line.
- * Returns false when P ends before either one or the line end is seen. */
+ * Returns false when P ends before either one or the line end is seen.
+ * A quote opens a quoted name only at the start of one (`Size 17";Qty`
+ * is two names, as the reader reads them). */
 static bool
 sniff(struct csvin *r, const char *p, size_t n)
 {
@@ -213,11 +495,19 @@ sniff(struct csvin *r, const char *p, size_t n)
 	r->d.tsv = false;
 	for (size_t i = 0; i < n; i++) {
 		char c = p[i];
-		if (c == '"')
-			quoted = !quoted;
-		else if (quoted)
-			continue;
-		else if (c == '\n' || c == '\r')
+		if (quoted) {
+			if (c != '"')
+				continue;
+			if (i + 1 == n)
+				return false;	/* "" or the end: tell by the next */
+			if (p[i + 1] == '"')
+				i++;
+			else
+				quoted = false;
+		} else if (c == '"') {
+			quoted = i == 0 || p[i - 1] == ',' || p[i - 1] == ';' ||
+			    p[i - 1] == '\t';
+		} else if (c == '\n' || c == '\r')
 			return true;
 		else if (c == ',' || c == ';') {
 			r->d.delim = c;
@@ -234,25 +524,29 @@ sniff(struct csvin *r, const char *p, size_t n)
 static void
 start(struct csvin *r, char **p, size_t *n)
 {
-	/* The first chunk: skip a byte-order mark, settle the dialect. */
+	/* The first chunk: the encoding, a byte-order mark, the dialect.
+	 * The first bytes may come one read at a time (a pipe). */
 	while (*n < 3) {
 		size_t got = read_some(r, r->buf + *n, CHUNK - *n);
 		if (got == 0)
 			break;
 		*n += got;
 	}
+	choose_encoding(r, n);
+	if (r->cd != (iconv_t)-1 || r->rlen > 0)
+		*n = input(r, r->buf, CHUNK);
 	if (*n >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
 		*p += 3;
 		*n -= 3;
 		/* Nothing after the mark yet is not the end of the input. */
 		if (*n == 0)
-			*n = read_some(r, *p, CHUNK - 3);
+			*n = input(r, *p, CHUNK - 3);
 	}
 	/* The header line may come in several reads (a pipe): read on
 	 * until it can be sniffed, the input ends or the buffer is full. */
 	while (r->d.sniff && !sniff(r, *p, *n)) {
 		size_t used = (size_t)(*p - r->buf) + *n;
-		size_t got = used < CHUNK ? read_some(r, *p + *n, CHUNK - used) : 0;
+		size_t got = used + 4 <= CHUNK ? input(r, *p + *n, CHUNK - used) : 0;
 		if (got == 0)
 			break;
 		*n += got;
@@ -260,7 +554,7 @@ start(struct csvin *r, char **p, size_t *n)
 	if (r->d.tsv)
 		r->d.delim = '\t';
 	else {
-		if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL))
+		if (csv_init(&r->p, CSV_OPTS))
 			fatal("out of memory");
 		csv_set_delim(&r->p, (unsigned char)r->d.delim);
 		csv_set_space_func(&r->p, no_space);
@@ -270,28 +564,99 @@ start(struct csvin *r, char **p, size_t *n)
 	r->started = true;
 }
 
+/* ---- errors --------------------------------------------------------- */
+
+/* "field 3 (notes)": the field being read, and its header name when the
+ * header was read already. */
+static const char *
+field_named(const struct csvin *r, char *buf, size_t cap)
+{
+	size_t i = r->cur_nf;
+	int k = snprintf(buf, cap, "field %zu", i + 1);
+
+	if (r->hdr_done && i < r->nhdr && k > 0 && (size_t)k + 8 < cap) {
+		char name[80];
+		const char *h = r->hdr + r->hdr_off[i];
+		str_msg(name, sizeof name, (struct str){ h, strlen(h) });
+		snprintf(buf + k, cap - (size_t)k, " (%s)", name);
+	}
+	return buf;
+}
+
 static void
-csv_failed(struct csvin *r)
+csv_failed(struct csvin *r, bool at_end)
 {
 	long line = r->cur_nf ? r->cur_line : r->lines + 1;
 	int e = csv_error(&r->p);
-	char msg[512];
+	char field[128], delim[16];
 
-	if (e == CSV_ENOMEM || e == CSV_ETOOBIG)
-		snprintf(msg, sizeof msg, "%s:%ld: field longer than %d bytes "
-		    "(a stray quote?)", r->name, line, FIELD_MAX);
-	else
-		snprintf(msg, sizeof msg, "%s:%ld: malformed quoting", r->name,
-		    line);
-	r->error = xstrdup(msg);
-	r->finished = true;
+	if (e == CSV_ENOMEM || e == CSV_ETOOBIG) {
+		failed(r, "%s:%ld: field longer than %d bytes (a stray quote?)",
+		    r->name, line, FIELD_MAX);
+		return;
+	}
+	field_named(r, field, sizeof field);
+	str_msg(delim, sizeof delim, (struct str){ &r->d.delim, 1 });
+	/* What is accepted, in the words of a spreadsheet user. */
+	failed(r, "%s:%ld: %s: malformed quoting: %s (a quoted field ends "
+	    "with a quote followed by '%s' or the line end; a quote inside it "
+	    "is written twice, \"\")", r->name, line, field, at_end ?
+	    "a quoted field is still open at the end of the input" :
+	    "text after the closing quote", delim);
 }
+
+static void
+too_many_fields(struct csvin *r)
+{
+	failed(r, "%s:%ld: more than %d fields in a record", r->name,
+	    r->cur_line, RECORD_FIELDS_MAX);
+}
+
+/* ---- CSV ------------------------------------------------------------ */
+
+static void
+csv_chunk(struct csvin *r, const char *p, size_t n)
+{
+	while (n > 0) {
+		size_t done = csv_parse(&r->p, p, n, on_field, on_row, r);
+		if (r->too_many) {
+			too_many_fields(r);
+			return;
+		}
+		if (done == n)
+			return;
+		if (csv_error(&r->p) != CSV_EPARSE || r->p.quoted ||
+		    (unsigned char)p[done] != r->p.quote_char) {
+			csv_failed(r, false);
+			return;
+		}
+		/* A quote inside an unquoted field (17" rims): strict mode
+		 * stopped on it; non-strict libcsv takes it as a character
+		 * of the field.  Then strict again, for the rest. */
+		csv_set_opts(&r->p, CSV_REPALL_NL);
+		r->p.status = 0;
+		size_t one = csv_parse(&r->p, p + done, 1, on_field, on_row, r);
+		csv_set_opts(&r->p, CSV_OPTS);
+		if (one != 1) {
+			csv_failed(r, false);	/* the field is too long */
+			return;
+		}
+		p += done + 1;
+		n -= done + 1;
+	}
+}
+
+/* ---- TSV ------------------------------------------------------------ */
 
 static void
 tsv_end_field(struct csvin *r)
 {
 	size_t len = r->alen - r->tsv_fstart;
 
+	if (r->cur_nf >= RECORD_FIELDS_MAX) {
+		r->too_many = true;
+		return;
+	}
 	arena_reserve(r, 1);
 	r->arena[r->alen++] = '\0';
 	push_field(r, r->tsv_fstart, len);
@@ -311,6 +676,8 @@ tsv_end_line(struct csvin *r)
 		return;
 	}
 	tsv_end_field(r);
+	if (r->too_many)
+		return;
 	push_record(r);
 	r->tsv_in_record = false;
 }
@@ -362,9 +729,15 @@ plain:
 			r->arena[r->alen++] = (char)c;
 			r->tsv_cr = c == '\r';
 		}
-		if (r->alen - r->tsv_fstart > FIELD_MAX)
-			fatal("%s:%ld: field longer than %d bytes", r->name,
+		if (r->too_many) {
+			too_many_fields(r);
+			return;
+		}
+		if (r->alen - r->tsv_fstart > FIELD_MAX) {
+			failed(r, "%s:%ld: field longer than %d bytes", r->name,
 			    r->cur_line, FIELD_MAX);
+			return;
+		}
 	}
 }
 
@@ -407,10 +780,13 @@ fill(struct csvin *r)
 			n = 0;
 			start(r, &p, &n);
 		} else
-			n = read_some(r, r->buf, CHUNK);
+			n = input(r, r->buf, CHUNK);
 		if (n == 0) {
 			r->finished = true;
-			if (r->d.tsv) {
+			if (r->conv_error != NULL)
+				failed(r, "%s:%ld: %s", r->name,
+				    r->conv_error_line, r->conv_error);
+			else if (r->d.tsv) {
 				if (r->tsv_escape) {
 					arena_reserve(r, 1);
 					r->arena[r->alen++] = '\\';
@@ -418,14 +794,18 @@ fill(struct csvin *r)
 				}
 				if (r->tsv_in_record)
 					tsv_end_line(r);
+				if (r->too_many)
+					too_many_fields(r);
 			} else if (csv_fini(&r->p, on_field, on_row, r) != 0)
-				csv_failed(r);
+				csv_failed(r, true);
+			else if (r->too_many)
+				too_many_fields(r);
 			break;
 		}
 		if (r->d.tsv)
 			tsv_parse(r, p, n);
-		else if (csv_parse(&r->p, p, n, on_field, on_row, r) != n)
-			csv_failed(r);
+		else
+			csv_chunk(r, p, n);
 	}
 	if (r->error != NULL && r->qpos == r->qlen)
 		fatal("%s", r->error);
@@ -486,5 +866,11 @@ csvin_close(struct csvin *r)
 	free(r->q);
 	free(r->out);
 	free(r->error);
+	free(r->hdr);
+	free(r->hdr_off);
+	free(r->raw);
+	free(r->conv_error);
+	if (r->cd != (iconv_t)-1)
+		iconv_close(r->cd);
 	free(r);
 }

@@ -4,8 +4,23 @@
  * each record starts.  Field bytes are kept exactly as read (no trimming);
  * every field is also NUL-terminated, but its length is authoritative (a
  * field may hold NUL bytes).  The memory of a record stays valid until the
- * next call of csvin_next().  Malformed quoting, a field over 1 MiB and read
- * errors are fatal (exit 2) with FILE:LINE.
+ * next call of csvin_next().
+ *
+ * A quote inside an unquoted field is an ordinary character (`17" rims`).
+ * Fatal (exit 2), with FILE:LINE of the record's first line: malformed
+ * quoting (text after a closing quote, a quoted field still open at the end
+ * of the input; the message names the field and what is accepted), a field
+ * over FIELD_MAX bytes, a record of more than RECORD_FIELDS_MAX fields, a
+ * byte sequence the input's encoding cannot convert, read errors.  The
+ * records before the fatal one are returned first, so that what a program
+ * does before it stops does not depend on how the input came in reads.
+ *
+ * Encodings: a UTF-8 byte-order mark is skipped; a file that starts with
+ * a UTF-16 byte-order mark (LE or BE) is read as UTF-16; otherwise, after
+ * csvin_set_encoding(NAME), a file is converted from NAME to UTF-8 as it
+ * is read (in chunks: memory does not grow with the file), except a table
+ * that is valid UTF-8 as it is.  A program's own files are never converted.
+ * Line numbers are physical lines of the file either way.
  */
 #ifndef AS_CSVIN_H
 #define AS_CSVIN_H
@@ -16,6 +31,10 @@
 #include "str.h"
 
 #define FIELD_MAX (1024 * 1024)	/* longest field, bytes */
+/* Most fields in one record: one line of 50 million commas must not take
+ * gigabytes.  Real exports have tens, a spreadsheet at most 16,384; the
+ * fault tests read a header of 100,000 columns (tests/cli/faults). */
+#define RECORD_FIELDS_MAX 200000
 
 struct dialect {
 	char delim;	/* ',' ';' ... ; '\t' with tsv */
@@ -32,8 +51,24 @@ struct record {
 
 struct csvin;
 
-/* Open PATH ("-" = standard input).  Fatal when it cannot be opened. */
+/* What a file is to the program (common.md, "Encodings"): the stream's
+ * files are converted by --encoding; a table too, unless it is valid UTF-8
+ * as it is (read whole to tell: tables are small); the program's own files
+ * (ledgers) are UTF-8, never converted, not even from UTF-16. */
+enum csvin_kind { CSVIN_STREAM, CSVIN_TABLE, CSVIN_OWN };
+
+/* Open PATH ("-" = standard input) as a file of the stream.  Fatal when it
+ * cannot be opened. */
 struct csvin *csvin_open(const char *path, struct dialect d);
+/* The same for a file of kind KIND. */
+struct csvin *csvin_open_kind(const char *path, struct dialect d,
+    enum csvin_kind kind);
+/* --encoding NAME: the encoding of every input file from now on (NULL:
+ * UTF-8, none to convert).  -1 when iconv(3) knows no NAME (nothing
+ * changed); common_finish() calls it. */
+int csvin_set_encoding(const char *name);
+/* The name set, or NULL. */
+const char *csvin_encoding(void);
 /* Next record: 1, or 0 at end of input.  Blank lines are skipped. */
 int csvin_next(struct csvin *r, struct record *rec);
 /* Field COL of the K-th record after the last one returned (K >= 1), when

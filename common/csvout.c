@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,6 +27,8 @@ struct csvout {
 	int fd;
 	char *path;		/* final name with -o, else NULL */
 	char *tmp;		/* temporary name with -o */
+	char *name;		/* for messages: the name given, escaped, or
+				 * "standard output" */
 	struct dialect d;
 	bool crlf, excel_safe;
 	bool plain;		/* CSV without --excel-safe: the fast path */
@@ -37,9 +41,12 @@ struct csvout {
 	bool first_empty;	/* the row's first field was empty */
 	bool dead;		/* a write failed: write nothing more */
 	bool direct;		/* -o names no regular file: written into */
+	bool confirm;		/* a pipe's reader must take every byte */
 };
 
 static bool stdout_was_closed;
+/* The run is being cut off (cut_off()): the hooks write nothing more. */
+static bool cutting_off;
 
 void
 guard_std_fds(void)
@@ -57,20 +64,44 @@ guard_std_fds(void)
 		}
 }
 
+/* The reader went away: the run is cut off (util.h), nothing more is
+ * written. */
+static noreturn void
+reader_gone(struct csvout *w)
+{
+	w->dead = true;
+	cutting_off = true;
+	cut_off();
+}
+
+static noreturn void
+write_failed(struct csvout *w)
+{
+	w->dead = true;
+	fatal_errno("write error: %s", w->name);
+}
+
+bool
+csvout_stdout_closed(void)
+{
+	return stdout_was_closed;
+}
+
 static void
 write_all(struct csvout *w, const char *p, size_t n)
 {
 	if (w->fd == STDOUT_FILENO && stdout_was_closed && n > 0) {
 		errno = EBADF;
-		fatal_errno("write error");
+		write_failed(w);
 	}
 	while (n > 0) {
 		ssize_t k = write(w->fd, p, n);
 		if (k == -1) {
 			if (errno == EINTR)
 				continue;
-			w->dead = true;
-			fatal_errno("write error");
+			if (errno == EPIPE)
+				reader_gone(w);
+			write_failed(w);
 		}
 		p += k;
 		n -= (size_t)k;
@@ -112,9 +143,16 @@ abort_hook(void *arg)
 	struct csvout *w = arg;
 
 	if (w->path != NULL && !w->direct) {
-		csvout_abort(w);
+		if (!fatal_in_handler())
+			csvout_abort(w);
+		else if (w->tmp != NULL)
+			unlink(w->tmp);	/* no free() in a handler */
 		return;
 	}
+	/* Killed, or cut off: write nothing more (in a handler, a write to
+	 * a full pipe could block for ever).  Nothing opened yet: nothing. */
+	if (fatal_in_handler() || cutting_off || w->fd == -1)
+		return;
 	/* Standard output on a fatal error: what was written stays written. */
 	if (!w->dead && !(w->fd == STDOUT_FILENO && stdout_was_closed)) {
 		const char *p = w->buf;
@@ -128,6 +166,88 @@ abort_hook(void *arg)
 		}
 	}
 	w->len = 0;
+}
+
+/* The name of PATH for messages, control bytes escaped (str_msg), in BUF
+ * of MSG_NAME bytes.  (On the stack: a fatal error leaks nothing.) */
+#define MSG_NAME 1024
+static char *
+msg_name(char *buf, const char *path)
+{
+	return str_msg(buf, MSG_NAME, str_of(path));
+}
+
+/* The directory part of PATH ("." when it has none). */
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/") :
+	    xmemdup(path, (size_t)(slash - path));
+}
+
+/* The link LINK (lstat'ed into LST) is one the kernel's
+ * fs.protected_symlinks would not follow: it lies in a sticky
+ * world-writable directory (/tmp), and neither the user running nor the
+ * directory's owner owns it.  Another user could have planted it there to
+ * make this run replace a file of theirs choosing. */
+static void
+refuse_planted(const char *link, const struct stat *lst)
+{
+	char *dir = dir_of(link), m[MSG_NAME];
+	struct stat d;
+	bool planted = stat(dir, &d) == 0 && (d.st_mode & S_ISVTX) &&
+	    (d.st_mode & S_IWOTH) && lst->st_uid != geteuid() &&
+	    lst->st_uid != d.st_uid;
+
+	free(dir);
+	if (planted)
+		fatal("%s: not following a symbolic link that another user owns "
+		    "in a sticky world-writable directory (as "
+		    "fs.protected_symlinks does)", msg_name(m, link));
+}
+
+char *
+csvout_target(const char *path)
+{
+	char *p = xstrdup(path), m[MSG_NAME];
+
+	/* Only the last component is checked here: the directories on the
+	 * way are opened through (mkstemp), where the kernel checks them
+	 * itself when fs.protected_symlinks is on. */
+	for (int hops = 0; hops < 40; hops++) {
+		struct stat st;
+		char target[PATH_MAX];
+
+		if (lstat(p, &st) != 0 || !S_ISLNK(st.st_mode))
+			return p;
+		refuse_planted(p, &st);
+		ssize_t n = readlink(p, target, sizeof target - 1);
+		if (n < 0) {
+			int e = errno;
+			msg_name(m, p);
+			free(p);
+			errno = e;
+			fatal_errno("%s: cannot create", m);
+		}
+		target[n] = '\0';
+		const char *slash = strrchr(p, '/');
+		if (target[0] == '/' || slash == NULL) {
+			free(p);
+			p = xstrdup(target);
+		} else {
+			size_t dl = (size_t)(slash - p) + 1;
+			char *q = xmalloc(dl + (size_t)n + 1);
+			memcpy(q, p, dl);
+			memcpy(q + dl, target, (size_t)n + 1);
+			free(p);
+			p = q;
+		}
+	}
+	free(p);
+	errno = ELOOP;
+	fatal_errno("%s: cannot create", msg_name(m, path));
 }
 
 struct csvout *
@@ -147,12 +267,25 @@ csvout_open(const char *path, struct dialect d, bool crlf, bool excel_safe)
 	w->buf = xmalloc(OUTBUF);
 	if (path == NULL || strcmp(path, "-") == 0) {
 		w->fd = STDOUT_FILENO;
+		w->name = xstrdup("standard output");
 		on_fatal(abort_hook, w);
 		return w;
 	}
+	char m[MSG_NAME];
 	struct stat st;
 	mode_t mode;
 
+	w->name = xstrdup(msg_name(m, path));
+	/* Hooked from here on: a fatal error frees nothing, but W stays
+	 * reachable; the hook does nothing until there is a temporary file
+	 * (fd -1, tmp NULL). */
+	w->fd = -1;
+	on_fatal(abort_hook, w);
+
+	/* A link planted in /tmp is refused before anything is opened
+	 * through it. */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		refuse_planted(path, &st);
 	/* Not a regular file (a device, a FIFO, /dev/stdout on a pipe):
 	 * write into it.  A rename would replace it, /dev/full included. */
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
@@ -160,27 +293,42 @@ csvout_open(const char *path, struct dialect d, bool crlf, bool excel_safe)
 		w->direct = true;
 		w->fd = open(path, O_WRONLY | O_CLOEXEC);
 		if (w->fd == -1)
-			fatal_errno("%s: cannot create", path);
-		on_fatal(abort_hook, w);
+			fatal_errno("%s: cannot create", w->name);
 		return w;
 	}
-	/* A symbolic link: replace the file it names, keep the link. */
-	char *real = NULL;
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-		real = realpath(path, NULL);
-	w->path = real ? real : xstrdup(path);
+	/* A symbolic link: replace the file it names (create it, when the
+	 * link dangles), keep the link. */
+	w->path = csvout_target(path);
 	path = w->path;
 	/* Write beside the target, rename over it at the end: a failed run
-	 * leaves the old file as it was. */
+	 * leaves the old file as it was.  The temporary's name is
+	 * .NAME.XXXXXX, with NAME cut so that it fits NAME_MAX. */
 	const char *slash = strrchr(path, '/');
 	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	size_t n = strlen(path) + 16;
+	size_t base = strlen(path + dirlen), keep = base;
 
-	w->tmp = xmalloc(n);
-	snprintf(w->tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
-	w->fd = mkstemp(w->tmp);
-	if (w->fd == -1)
-		fatal_errno("%s: cannot create", path);
+	if (base > NAME_MAX) {
+		errno = ENAMETOOLONG;
+		fatal_errno("%s: cannot create", msg_name(m, path));
+	}
+	if (keep > NAME_MAX - 8)
+		keep = NAME_MAX - 8;
+	char *tmp = xmalloc(dirlen + keep + 9);
+	snprintf(tmp, dirlen + keep + 9, "%.*s.%.*s.XXXXXX", (int)dirlen,
+	    path, (int)keep, path + dirlen);
+	/* The hook sees the temporary's whole name and its descriptor, or
+	 * neither: no fatal signal from the file's creation to here. */
+	signals_hold();
+	int fd = mkstemp(tmp);
+	if (fd == -1) {
+		int e = errno;
+		free(tmp);
+		errno = e;
+		fatal_errno("%s: cannot create", msg_name(m, path));
+	}
+	w->tmp = tmp;
+	w->fd = fd;
+	signals_release();
 	if (stat(path, &st) == 0)
 		mode = st.st_mode & 07777;
 	else {
@@ -188,14 +336,15 @@ csvout_open(const char *path, struct dialect d, bool crlf, bool excel_safe)
 		umask(um);
 		mode = 0666 & ~um;
 	}
-	if (fchmod(w->fd, mode) == -1) {
-		int e = errno;
-		unlink(w->tmp);
-		errno = e;
-		fatal_errno("%s", w->tmp);
-	}
-	on_fatal(abort_hook, w);
+	if (fchmod(w->fd, mode) == -1)
+		fatal_errno("%s", msg_name(m, w->tmp));
 	return w;
+}
+
+void
+csvout_confirm(struct csvout *w, bool on)
+{
+	w->confirm = on;
 }
 
 /* A plain number is left alone by --excel-safe: [+-]digits[.digits]. */
@@ -477,6 +626,54 @@ csvout_raw(struct csvout *w, const char *p, size_t n)
 	put(w, p, n);
 }
 
+/* csvout_confirm(): W's descriptor is a pipe or a FIFO; wait until its
+ * reader has taken every byte (FIONREAD on the pipe reaches 0), or has
+ * gone away with bytes unread (poll() reports POLLERR or POLLHUP on the
+ * write end): then the run is cut off.  The reader is not woken up by
+ * anything of ours, so the pipe is looked at again after 1, 2, 4 ... up
+ * to 100 ms; poll() returns at once when the reader closes it. */
+static void
+wait_for_reader(struct csvout *w)
+{
+	struct stat st;
+	int wait_ms = 1;
+
+	if (fstat(w->fd, &st) == -1 || !S_ISFIFO(st.st_mode))
+		return;
+	for (;;) {
+		int unread = 0;
+		struct pollfd p = { .fd = w->fd, .events = 0 };
+
+		if (ioctl(w->fd, FIONREAD, &unread) == -1 || unread == 0)
+			return;
+		if (poll(&p, 1, wait_ms) > 0 &&
+		    (p.revents & (POLLERR | POLLHUP))) {
+			/* It may have read the rest before it closed. */
+			if (ioctl(w->fd, FIONREAD, &unread) == 0 && unread == 0)
+				return;
+			reader_gone(w);
+		}
+		if (wait_ms < 100)
+			wait_ms *= 2;
+	}
+}
+
+/* After the rename: the directory entry is on the disk too. */
+static void
+sync_dir(struct csvout *w)
+{
+	char *dir = dir_of(w->path);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	free(dir);
+	if (fd == -1)
+		return;		/* cannot be opened (mode -wx): nothing to do */
+	/* EINVAL: a file system that cannot sync a directory. */
+	if (fsync(fd) == -1 && errno != EINVAL)
+		write_failed(w);
+	close(fd);
+}
+
 void
 csvout_close(struct csvout *w)
 {
@@ -486,27 +683,36 @@ csvout_close(struct csvout *w)
 		 * was written. */
 		if (stdout_was_closed) {
 			errno = EBADF;
-			fatal_errno("write error");
+			write_failed(w);
 		}
+		if (w->confirm)
+			wait_for_reader(w);
 		off_fatal(abort_hook, w);
 	} else if (w->direct) {
+		if (w->confirm)
+			wait_for_reader(w);
 		if (close(w->fd) == -1)
-			fatal_errno("write error");
+			write_failed(w);
 		w->fd = -1;
 		off_fatal(abort_hook, w);
 	} else {
 		if (fsync(w->fd) == -1)
-			fatal_errno("write error");
+			write_failed(w);
 		if (close(w->fd) == -1)
-			fatal_errno("write error");
+			write_failed(w);
 		w->fd = -1;
-		if (rename(w->tmp, w->path) == -1)
-			fatal_errno("%s: cannot rename %s", w->path, w->tmp);
+		if (rename(w->tmp, w->path) == -1) {
+			char m[MSG_NAME];
+			fatal_errno("%s: cannot rename %s", w->name,
+			    msg_name(m, w->tmp));
+		}
+		sync_dir(w);
 		off_fatal(abort_hook, w);
 	}
 	free(w->buf);
 	free(w->path);
 	free(w->tmp);
+	free(w->name);
 	free(w);
 }
 

@@ -90,25 +90,46 @@ report(struct row *w, const char *msg)
 	return -1;
 }
 
-int
-row_bad(struct row *w, int col, const char *why, const char *expected, ...)
+/* "COLUMN: WHY 'SHOWN' (EXPECTED)": the one form of a bad value. */
+static int
+bad_value(struct row *w, int col, struct str shown, const char *why,
+    const char *expected, va_list ap)
 {
 	char val[256], exp[768], msg[1200];
 
 	if (w->bad)
 		return -1;
-	str_msg(val, sizeof val, col >= 0 && (size_t)col < w->r->nf ?
-	    w->r->f[col] : (struct str){ "", 0 });
+	str_msg(val, sizeof val, shown);
 	exp[0] = '\0';
-	if (expected != NULL) {
-		va_list ap;
-		va_start(ap, expected);
+	if (expected != NULL)
 		vsnprintf(exp, sizeof exp, expected, ap);
-		va_end(ap);
-	}
 	snprintf(msg, sizeof msg, "%s: %s '%s'%s%s%s", colname(w, col), why, val,
 	    expected ? " (" : "", exp, expected ? ")" : "");
 	return report(w, msg);
+}
+
+int
+row_bad(struct row *w, int col, const char *why, const char *expected, ...)
+{
+	va_list ap;
+
+	va_start(ap, expected);
+	int rc = bad_value(w, col, col >= 0 && (size_t)col < w->r->nf ?
+	    w->r->f[col] : (struct str){ "", 0 }, why, expected, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+row_bad_item(struct row *w, int col, struct str item, const char *why,
+    const char *expected, ...)
+{
+	va_list ap;
+
+	va_start(ap, expected);
+	int rc = bad_value(w, col, item, why, expected, ap);
+	va_end(ap);
+	return rc;
 }
 
 int
@@ -172,7 +193,9 @@ row_value(const struct row *w, int col)
 	if (col < 0 || (size_t)col >= w->r->nf)
 		return (struct str){ "", 0 };
 	struct str v = str_trim(w->r->f[col]);
-	if (w->kind != ROW_OWN && v.n > 0 && field_unknown(v))
+	/* Most values are neither `-` nor, without --na, unknown at all. */
+	if (w->kind != ROW_OWN && (v.n == 1 || (nna > 0 && v.n > 0)) &&
+	    field_unknown(v))
 		return (struct str){ "", 0 };
 	return v;
 }
@@ -236,13 +259,29 @@ date_expected(bool own)
 
 /* Why a year is out of range, and what to do about a two-digit one. */
 static int
-bad_year(struct row *w, int col, const char *what)
+bad_year(struct row *w, int col, struct str shown, const char *what)
 {
 	const char *fmt = dt_date_format();
 
-	return row_bad(w, col, what, "a year from %d to %d%s", YEAR_MIN,
-	    YEAR_MAX, w->kind != ROW_OWN && fmt != NULL && strstr(fmt, "%Y") ?
-	    "; %y reads a two-digit year" : "");
+	return row_bad_item(w, col, shown, what, "a year from %d to %d%s",
+	    YEAR_MIN, YEAR_MAX, w->kind != ROW_OWN && fmt != NULL &&
+	    strstr(fmt, "%Y") ? "; %y reads a two-digit year" : "");
+}
+
+/* The date V (trimmed, not empty), shown as SHOWN when it is bad. */
+static int
+date_value(struct row *w, int col, struct str v, struct str shown,
+    day_t *out)
+{
+	int rc = w->kind == ROW_OWN ? parse_iso_date(v, out) :
+	    parse_date(v, out);
+
+	if (rc == 0)
+		return 1;
+	if (rc == DATE_BAD_YEAR)
+		return bad_year(w, col, shown, "invalid date");
+	return row_bad_item(w, col, shown, "invalid date", "expected %s",
+	    date_expected(w->kind == ROW_OWN));
 }
 
 int
@@ -253,13 +292,15 @@ get_date(struct row *w, int col, enum need need, day_t *out)
 
 	if (rc != 1)
 		return rc;
-	rc = w->kind == ROW_OWN ? parse_iso_date(v, out) : parse_date(v, out);
-	if (rc == 0)
-		return 1;
-	if (rc == DATE_BAD_YEAR)
-		return bad_year(w, col, "invalid date");
-	return row_bad(w, col, "invalid date", "expected %s",
-	    date_expected(w->kind == ROW_OWN));
+	return date_value(w, col, v, w->r->f[col], out);
+}
+
+int
+get_date_item(struct row *w, int col, struct str item, day_t *out)
+{
+	if (w->bad)
+		return -1;
+	return date_value(w, col, str_trim(item), item, out);
 }
 
 int
@@ -275,7 +316,7 @@ get_time(struct row *w, int col, enum need need, tstamp *out, bool *has_time)
 	if (rc == 0)
 		return 1;
 	if (rc == DATE_BAD_YEAR)
-		return bad_year(w, col, "invalid timestamp");
+		return bad_year(w, col, w->r->f[col], "invalid timestamp");
 	if (w->kind != ROW_OWN && dt_date_format() != NULL)
 		return row_bad(w, col, "invalid timestamp",
 		    "expected %s, then optionally HH:MM[:SS]", date_expected(false));

@@ -74,6 +74,11 @@ struct str row_text(const struct row *w, int col);
 int get_str(struct row *w, int col, enum need need, struct str *out);
 /* A date (--date-format first, then ISO; a timestamp's date part). */
 int get_date(struct row *w, int col, enum need need, day_t *out);
+/* A date that is one item of COL's value (a list such as
+ * "2026-12-24;2027-01-02"): read as get_date reads a value, and reported
+ * with ITEM as the value ("unavailable: invalid date '2026-02-30' (...)").
+ * 1, or -1 (reported).  An empty ITEM is an invalid date. */
+int get_date_item(struct row *w, int col, struct str item, day_t *out);
 /* A timestamp; a date alone is 00:00 in the program's zone.  *has_time,
  * when not NULL, tells whether a time of day was given. */
 int get_time(struct row *w, int col, enum need need, tstamp *out,
@@ -92,6 +97,10 @@ int get_choice(struct row *w, int col, enum need need, const char *what,
  * parenthesis only when EXPECTED is not NULL (printf format).  Returns -1. */
 int row_bad(struct row *w, int col, const char *why, const char *expected,
     ...) __attribute__((format(printf, 4, 5)));
+/* The same for ITEM, a part of COL's value (an item of a list): it is
+ * quoted in place of the whole value. */
+int row_bad_item(struct row *w, int col, struct str item, const char *why,
+    const char *expected, ...) __attribute__((format(printf, 5, 6)));
 /* Report a problem of the row that is not one value's ("to: before
  * from"): "WHAT" as given (printf format).  Returns -1. */
 int row_fail(struct row *w, const char *fmt, ...)

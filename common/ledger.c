@@ -37,7 +37,9 @@ struct ledger {
 static char *
 resolve(const char *path)
 {
-	char *p = xstrdup(path);
+	/* "-" is the file of that name, read and rewritten there: not
+	 * standard output, which csvout_open() would take it for. */
+	char *p = xstrdup(strcmp(path, "-") == 0 ? "./-" : path);
 
 	for (int hops = 0; hops < 40; hops++) {
 		struct stat st;

@@ -8,7 +8,8 @@
  *   fatal at ledger_open(), before any output is written (it fails
  *   closed: a ledger it cannot read must not re-send everything).
  * - Behind a symbolic link it is the link's target (created there when
- *   missing, even when the link dangles).  Created if missing, except by
+ *   missing, even when the link dangles).  "-" is a file of that name,
+ *   never standard output.  Created if missing, except by
  *   a dry run; a ledger the run created is removed again when the run
  *   fails, is killed by SIGTERM/SIGINT/SIGHUP, or its output is cut off.
  * - Its directory must be writable (the ledger is replaced there): fatal

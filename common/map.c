@@ -33,8 +33,10 @@ find(const struct map *m, struct str k, uint64_t h)
 		if (s->tag != tag)
 			continue;
 		const struct map_entry *e = &m->e[s->idx - 1];
-		if (e->hash == h && e->key.n == k.n &&
-		    (m->ci ? str_eq_ci(e->key, k) : str_eq(e->key, k)))
+		/* Codes are mostly spelled as the table first had them:
+		 * the exact comparison first, cheaper than the caseless. */
+		if (e->hash == h && e->key.n == k.n && (str_eq(e->key, k) ||
+		    (m->ci && str_eq_ci(e->key, k))))
 			return s;
 	}
 }
@@ -58,10 +60,7 @@ grow(struct map *m)
 size_t *
 map_get(const struct map *m, struct str key)
 {
-	if (m->n == 0)
-		return NULL;
-	struct map_slot *s = find(m, key, hash(m, key));
-	return s->idx ? &m->e[s->idx - 1].val : NULL;
+	return map_get_hashed(m, key, hash(m, key));
 }
 
 long
@@ -71,6 +70,51 @@ map_index(const struct map *m, struct str key)
 		return -1;
 	struct map_slot *s = find(m, key, hash(m, key));
 	return s->idx ? (long)s->idx - 1 : -1;
+}
+
+uint64_t
+map_hash(const struct map *m, struct str key)
+{
+	return hash(m, key);
+}
+
+size_t *
+map_get_hashed(const struct map *m, struct str key, uint64_t h)
+{
+	if (m->n == 0)
+		return NULL;
+	struct map_slot *s = find(m, key, h);
+	return s->idx ? &m->e[s->idx - 1].val : NULL;
+}
+
+const size_t *
+map_prefetch(const struct map *m, uint64_t h, int stage)
+{
+	if (m->n == 0)
+		return NULL;
+	size_t mask = m->nslot - 1;
+	uint32_t tag = (uint32_t)(h >> 32);
+
+	if (stage == 0) {
+		__builtin_prefetch(&m->slot[h & mask]);
+		return NULL;
+	}
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		const struct map_slot *s = &m->slot[i];
+		if (s->idx == 0)
+			return NULL;
+		if (s->tag != tag)
+			continue;
+		const struct map_entry *e = &m->e[s->idx - 1];
+		if (stage == 1) {
+			__builtin_prefetch(e);
+			return NULL;
+		}
+		if (e->hash == h) {
+			__builtin_prefetch(e->key.p);
+			return &e->val;
+		}
+	}
 }
 
 size_t *

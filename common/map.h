@@ -45,6 +45,23 @@ size_t *map_get(const struct map *m, struct str key);
 size_t *map_put(struct map *m, struct str key, size_t val, bool *isnew);
 /* The index (insertion order) of KEY's entry, or -1. */
 long map_index(const struct map *m, struct str key);
+/* The hash of KEY as M computes it (exactly, or ignoring case), for
+ * map_get_hashed() and map_prefetch(): a key looked up in stages is
+ * hashed once. */
+uint64_t map_hash(const struct map *m, struct str key);
+/* map_get() of KEY whose map_hash() is HASH. */
+size_t *map_get_hashed(const struct map *m, struct str key, uint64_t hash);
+/* For a look-up of a row to come (its key read ahead, stream_peek_field):
+ * a look-up of a large map waits for memory three times, for the slot,
+ * the entry and the key's bytes.  map_prefetch(m, hash, 0) starts loading
+ * the slot of the key whose map_hash() is HASH; some rows later (the slot
+ * has arrived) stage 1 its entry; later again stage 2 the key's bytes,
+ * and returns the value of the entry of that hash (probably the key's:
+ * the key is not compared), or NULL, so that the program can start
+ * loading its own data of it.  A stage reads only what the earlier
+ * stages loaded (or a further slot or entry of a collision); nothing is
+ * changed. */
+const size_t *map_prefetch(const struct map *m, uint64_t hash, int stage);
 static inline size_t
 map_count(const struct map *m)
 {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "field.h"
 #include "opts.h"
@@ -38,6 +39,15 @@ common_init(struct common *c)
 	c->dialect.sniff = true;	/* the stream's header tells, unless -d/-t */
 	noutputs = 0;
 	guard_std_fds();
+	fatal_signals_init();
+}
+
+/* S (an option's value, a file name) for a message: control bytes
+ * escaped. */
+static const char *
+esc(char *buf, size_t cap, const char *s)
+{
+	return str_msg(buf, cap, str_of(s));
 }
 
 void
@@ -48,54 +58,97 @@ common_output(struct common *c, const char *option, const char *path)
 		outputs[noutputs++] = (struct output){ option, path };
 }
 
-/* Do paths A and B name one file (the same name, or one that exists under
- * both, or the same name in one directory)? */
-static bool
-same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	char da[PATH_MAX], db[PATH_MAX];
+/* An output of the run, as check_outputs() compares them. */
+struct out_file {
+	const char *opt;	/* "-o", "--rejects", "--ledger"... */
+	const char *path;
+	bool is_stdout;		/* no -o, or "-" */
+	char *target;		/* a link's target (csvout_target) */
+	bool exists;
+	struct stat st;
+};
 
-	if (strcmp(a, b) == 0)
+/* Do outputs A and B name one file?  The same name (unless it is a device
+ * or a FIFO: written into, never replaced); one existing file under both
+ * (a hard link, ./F and F, a symbolic link to F, standard output
+ * redirected to the file); or, for files still to be created, the same
+ * name in one directory (through links too). */
+static bool
+same_file(const struct out_file *a, const struct out_file *b)
+{
+	if (a->is_stdout && b->is_stdout)
 		return true;
-	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
-		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-	const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
-	const char *na = ba ? ba + 1 : a, *nb = bb ? bb + 1 : b;
+	if (a->exists && b->exists)
+		return S_ISREG(a->st.st_mode) && S_ISREG(b->st.st_mode) &&
+		    a->st.st_dev == b->st.st_dev && a->st.st_ino == b->st.st_ino;
+	if (a->is_stdout || b->is_stdout || a->exists || b->exists)
+		return false;
+	if (strcmp(a->target, b->target) == 0)
+		return true;
+	const char *sa = strrchr(a->target, '/'), *sb = strrchr(b->target, '/');
+	const char *na = sa ? sa + 1 : a->target, *nb = sb ? sb + 1 : b->target;
 	if (strcmp(na, nb) != 0)
 		return false;
-	snprintf(da, sizeof da, "%.*s", ba ? (int)(ba - a + 1) : 1, ba ? a : ".");
-	snprintf(db, sizeof db, "%.*s", bb ? (int)(bb - b + 1) : 1, bb ? b : ".");
-	return stat(da, &sa) == 0 && stat(db, &sb) == 0 &&
-	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	char *da = sa ? xmemdup(a->target, (size_t)(sa - a->target) + 1) :
+	    xstrdup(".");
+	char *db = sb ? xmemdup(b->target, (size_t)(sb - b->target) + 1) :
+	    xstrdup(".");
+	struct stat ta, tb;
+	bool same = stat(da, &ta) == 0 && stat(db, &tb) == 0 &&
+	    ta.st_dev == tb.st_dev && ta.st_ino == tb.st_ino;
+	free(da);
+	free(db);
+	return same;
 }
 
-/* -o, --rejects and the program's further outputs name different files. */
+/* -o, --rejects and the program's further outputs name different files,
+ * and none is empty. */
 static int
 check_outputs(struct common *c)
 {
-	const char *opt[10], *path[10];
-	int n = 0;
+	struct out_file o[10];
+	int n = 0, bad = 0;
+	char v[1024];
 
-	if (c->output != NULL && strcmp(c->output, "-") != 0)
-		opt[n] = "-o", path[n++] = c->output;
+	o[n++] = (struct out_file){ .opt = c->output ? "-o" : "standard output",
+	    .path = c->output };
 	if (c->rejects_path != NULL)
-		opt[n] = "--rejects", path[n++] = c->rejects_path;
+		o[n++] = (struct out_file){ .opt = "--rejects",
+		    .path = c->rejects_path };
 	for (int i = 0; i < noutputs; i++)
-		opt[n] = outputs[i].option, path[n++] = outputs[i].path;
-	for (int i = 0; i < n; i++) {
-		if (path[i][0] == '\0') {
-			warnmsg("%s: an empty file name", opt[i]);
+		o[n++] = (struct out_file){ .opt = outputs[i].option,
+		    .path = outputs[i].path };
+	for (int i = 0; i < n; i++)
+		if (o[i].path != NULL && o[i].path[0] == '\0') {
+			warnmsg("%s: an empty file name", o[i].opt);
 			return -1;
 		}
-		for (int j = 0; j < i; j++)
-			if (same_file(path[i], path[j])) {
-				warnmsg("%s and %s name one file, '%s': one would "
-				    "replace the other", opt[j], opt[i], path[i]);
-				return -1;
-			}
+	for (int i = 0; i < n; i++) {
+		o[i].is_stdout = o[i].path == NULL || strcmp(o[i].path, "-") == 0;
+		if (o[i].is_stdout)
+			o[i].exists = fstat(STDOUT_FILENO, &o[i].st) == 0;
+		else {
+			o[i].target = csvout_target(o[i].path);
+			o[i].exists = stat(o[i].target, &o[i].st) == 0;
+		}
 	}
-	return 0;
+	for (int i = 1; i < n && !bad; i++)
+		for (int j = 0; j < i && !bad; j++) {
+			if (!same_file(&o[i], &o[j]))
+				continue;
+			bad = 1;
+			if (o[i].is_stdout && o[j].is_stdout)
+				warnmsg("%s and %s both write standard output: their "
+				    "rows would mix", o[j].opt, o[i].opt);
+			else
+				warnmsg("%s and %s name one file, '%s': one would "
+				    "replace the other", o[j].opt, o[i].opt,
+				    esc(v, sizeof v, o[i].is_stdout ? o[j].path :
+				    o[i].path));
+		}
+	for (int i = 0; i < n; i++)
+		free(o[i].target);
+	return bad ? -1 : 0;
 }
 
 int
@@ -103,6 +156,7 @@ common_option(struct common *c, int ch, const char *arg)
 {
 	int d;
 	const char *eq;
+	char v[512];
 
 	switch (ch) {
 	case 'o':
@@ -113,7 +167,8 @@ common_option(struct common *c, int ch, const char *arg)
 	case 'd':
 		if ((d = dialect_delim(arg)) == -1) {
 			warnmsg("-d: a single byte other than a quote or a line "
-			    "break is expected (or '\\t'), not '%s'", arg);
+			    "break is expected (or '\\t'), not '%s'",
+			    esc(v, sizeof v, arg));
 			return -1;
 		}
 		c->dialect.delim = (char)d;
@@ -143,7 +198,8 @@ common_option(struct common *c, int ch, const char *arg)
 		return 1;
 	case OPT_MAP:
 		if ((eq = strchr(arg, '=')) == NULL || eq == arg || eq[1] == '\0') {
-			warnmsg("--map: NAME=COLUMN expected, not '%s'", arg);
+			warnmsg("--map: NAME=COLUMN expected, not '%s'",
+			    esc(v, sizeof v, arg));
 			return -1;
 		}
 		c->map = xrealloc(c->map, (c->nmap + 1) * sizeof *c->map);
@@ -165,7 +221,8 @@ common_option(struct common *c, int ch, const char *arg)
 		return 1;
 	case OPT_DATE_FORMAT:
 		if (strchr(arg, '%') == NULL) {
-			warnmsg("--date-format: no conversion in '%s'", arg);
+			warnmsg("--date-format: no conversion in '%s'",
+			    esc(v, sizeof v, arg));
 			return -1;
 		}
 		c->date_format = arg;
@@ -186,6 +243,7 @@ int
 common_finish(struct common *c)
 {
 	const char *env = getenv("TZ");
+	char v[512];
 
 	if (c->delim_given && c->tsv_given) {
 		warnmsg("-d and -t: one or the other (-t is tab-separated values "
@@ -196,12 +254,20 @@ common_finish(struct common *c)
 	/* A typo in a crontab's TZ must not silently mean UTC. */
 	if (c->tz == NULL && env != NULL && env[0] != '\0' && !zone_known(env)) {
 		warnmsg("TZ: unknown time zone '%s' (expected a name such as "
-		    "Europe/Vilnius; see /usr/share/zoneinfo)", env);
+		    "Europe/Vilnius; see /usr/share/zoneinfo)",
+		    esc(v, sizeof v, env));
 		return -1;
 	}
 	if (dt_init(c->tz, c->date_format) == -1) {
 		warnmsg("--tz: unknown time zone '%s' (expected a name such as "
-		    "Europe/Vilnius; see /usr/share/zoneinfo)", c->tz);
+		    "Europe/Vilnius; see /usr/share/zoneinfo)",
+		    esc(v, sizeof v, c->tz));
+		return -1;
+	}
+	if (csvin_set_encoding(c->encoding) == -1) {
+		warnmsg("--encoding: unknown encoding '%s' (expected a name "
+		    "iconv(3) knows, such as cp1251, cp1257, latin1 or UTF-16; "
+		    "see iconv -l)", c->encoding);
 		return -1;
 	}
 	quiet = c->quiet;
@@ -213,7 +279,7 @@ common_finish(struct common *c)
 		if (parse_iso_timestamp(str_of(c->as_of_arg), &c->as_of,
 		    &c->as_of_has_time) != 0) {
 			warnmsg("--as-of: YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS] "
-			    "expected, not '%s'", c->as_of_arg);
+			    "expected, not '%s'", esc(v, sizeof v, c->as_of_arg));
 			return -1;
 		}
 	} else {
@@ -281,12 +347,29 @@ help_lines(const struct opt_help *o)
 	}
 }
 
-/* Standard output could not be written: say why, exit 2. */
+/* Standard output could not be written: say why, exit 2; a reader that
+ * went away (EPIPE) cuts the run off instead (csvout.h). */
 static noreturn void
 stdout_failed(void)
 {
+	if (errno == EPIPE)
+		cut_off();
 	warnmsg("write error: standard output: %s", strerror(errno ? errno : EIO));
 	exit(EXIT_FATAL);
+}
+
+/* The end of -h and -V: standard output was written completely. */
+static noreturn void
+stdout_done(void)
+{
+	if (csvout_stdout_closed())
+		errno = EBADF;
+	else if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno == 0)
+			errno = EIO;
+	} else
+		exit(EXIT_OK);
+	stdout_failed();
 }
 
 void
@@ -295,6 +378,7 @@ help(void)
 	if (prog == NULL)		/* a program not yet on prog_start() */
 		exit(EXIT_OK);
 	const char *cmd = prog->cmd ? prog->cmd : "";
+	errno = 0;	/* a failed printf's reason stays */
 
 	printf("usage: %s%s%s %s\n\n", prog->name, *cmd ? " " : "", cmd,
 	    prog->synopsis);
@@ -305,20 +389,15 @@ help(void)
 	printf("Common options:\n");
 	help_lines(common_help);
 	printf("\nSee %s(1).\n", prog->name);
-	errno = 0;
-	if (fflush(stdout) != 0 || ferror(stdout))
-		stdout_failed();
-	exit(EXIT_OK);
+	stdout_done();
 }
 
 void
 print_version(void)
 {
-	printf("%s (aftersales) %s\n", progname, VERSION);
 	errno = 0;
-	if (fflush(stdout) != 0 || ferror(stdout))
-		stdout_failed();
-	exit(EXIT_OK);
+	printf("%s (aftersales) %s\n", progname, VERSION);
+	stdout_done();
 }
 
 static void
@@ -365,13 +444,15 @@ app_reject(struct app *a, const struct stream *s, const struct record *r,
 void
 app_reject_msg(struct app *a, const struct record *r, const char *msg)
 {
-	char line[32];
+	char line[32], f[512];
 
 	a->rejected++;
+	/* The file's name escaped in the message (the --rejects row keeps
+	 * it as it is). */
 	if (a->opt.strict)
-		fatal("%s:%ld: %s", r->file, r->line, msg);
+		fatal("%s:%ld: %s", esc(f, sizeof f, r->file), r->line, msg);
 	if (a->rejected <= REJECTS_SHOWN)
-		warnmsg("%s:%ld: %s", r->file, r->line, msg);
+		warnmsg("%s:%ld: %s", esc(f, sizeof f, r->file), r->line, msg);
 	if (a->opt.rejects_path == NULL)
 		return;
 	if (!a->rej_header_done)
@@ -405,11 +486,13 @@ app_table_reject(struct app *a, const char *file, long line, const char *fmt,
 void
 app_table_msg(struct app *a, const char *file, long line, const char *msg)
 {
+	char f[512];
+
 	a->rejected++;
 	if (a->opt.strict)
-		fatal("%s:%ld: %s", file, line, msg);
+		fatal("%s:%ld: %s", esc(f, sizeof f, file), line, msg);
 	if (a->rejected <= REJECTS_SHOWN)
-		warnmsg("%s:%ld: %s", file, line, msg);
+		warnmsg("%s:%ld: %s", esc(f, sizeof f, file), line, msg);
 }
 
 #define FIELDS_WHY "%zu fields where the header has %zu"
@@ -439,14 +522,18 @@ app_table_fields_ok(struct app *a, const struct stream *s,
 void
 table_fields_ok(const struct stream *s, const struct record *r)
 {
+	char f[512];
+
 	if (r->nf != s->header.nf)
-		fatal("%s:%ld: " FIELDS_WHY, r->file, r->line, r->nf,
-		    s->header.nf);
+		fatal("%s:%ld: " FIELDS_WHY, esc(f, sizeof f, r->file), r->line,
+		    r->nf, s->header.nf);
 }
 
 int
 app_finish(struct app *a, int alert)
 {
+	if (a->out != NULL && a->confirm_output)
+		csvout_confirm(a->out, true);
 	if (a->out != NULL)
 		csvout_close(a->out);
 	a->out = NULL;

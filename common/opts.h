@@ -96,6 +96,10 @@ struct app {
 	struct record rej_header;	/* header for --rejects */
 	long rejected;			/* rejected rows so far */
 	bool rej_header_done;
+	/* Set by a program that records what it wrote (a ledger), before
+	 * app_finish: the output counts as written only when a pipe's reader
+	 * has taken every byte (csvout_confirm). */
+	bool confirm_output;
 };
 
 /* Rows reported get a stderr line up to this many; the total comes at
@@ -157,8 +161,12 @@ void table_fields_ok(const struct stream *s, const struct record *r);
 
 /* Close output and rejects, give the total of reported rows; return the
  * exit status for ALERT.  When it returns, the output was completely
- * written (a write error is fatal; a reader that went away ends the run,
- * csvout.h). */
+ * written: a write error is fatal; a reader that went away (EPIPE) cuts
+ * the run off (the fatal hooks run, the process ends by SIGPIPE:
+ * csvout.h); and with confirm_output, output to a pipe or a FIFO was
+ * taken by its reader (one that exits without reading it, as `head -1`
+ * may, cuts the run off too).  So a program may record the output (a
+ * ledger) once app_finish has returned. */
 int app_finish(struct app *a, int alert);
 
 #endif

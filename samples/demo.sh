@@ -32,12 +32,20 @@ count() { [ -f "$2" ] && awk -v col="$1" -v want="$3" '
 	{ n = split_csv($0, f) }
 	NR == 1 { for (i = 1; i <= n; i++) if (f[i] == col) c = i; next }
 	c && f[c] == want { k++ } END { print k + 0 }' "$2" || echo 0; }
-echo "Nightly job of $day (exit status $st)"
+case $st in
+0) meaning="nothing needs a person" ;;
+1) meaning="some rows were rejected: see the rejected-*.csv files and errors.log" ;;
+3) meaning="something needs a person: overdue reminders, breached inquiries, unclassified claims, contracts at their last stage, wrong referrals" ;;
+*) meaning="a step failed: see errors.log" ;;
+esac
+echo "Nightly job of $day (exit status $st: $meaning)"
 echo "  reminders:        $(rows "$dir/reminders.csv") ($(count status "$dir/reminders.csv" overdue) overdue, $(count status "$dir/reminders.csv" recall) recalls) + $(rows "$dir/reminders-excel.csv") from the Excel branch"
 echo "  inquiries:        $(rows "$dir/worklist.csv") on the worklist ($(count status "$dir/worklist.csv" breached) breached)"
 echo "  warranty offers:  $(rows "$dir/offers.csv") coverages end within 30 days"
 echo "  claims:           $(rows "$dir/claims.csv") checked ($(count verdict "$dir/claims.csv" covered) covered, $(count verdict "$dir/claims.csv" unclassified) need a person)"
 echo "  claims as inquiries: $(count status "$dir/claims-sla.csv" breached) breached, $(count status "$dir/claims-sla.csv" at_risk) at risk"
+echo "  renewals:         $(rows "$dir/renewals.csv") contracts end soon ($(count stage "$dir/renewals.csv" 7) within a week, $(count stage "$dir/renewals.csv" expired) expired)"
+echo "  surveys:          $(rows "$dir/invitations.csv") customers invited"
 echo "  dispatch audit:   $(rows "$dir/audit.csv") calls yesterday ($(count verdict "$dir/audit.csv" ok) ok)"
 if [ -f "$dir/on-duty.csv" ]; then
 	echo "  on duty tomorrow at noon:"

@@ -3,28 +3,45 @@
 #
 #   nightly.sh [-a AS_OF] [-d DATADIR] [-o OUTDIR] [-s STATEDIR]
 #
+# Without -a the night is today's, in Europe/Vilnius (what cron runs);
+# -a 'YYYY-MM-DD' or -a 'YYYY-MM-DD HH:MM' replays a given night.
 # Writes every result into OUTDIR/YYYY-MM-DD/ (the as-of date):
 #   reminders.csv         maintenance and recall reminders for the mail merge
 #                         (svc-remind with the ledger: each reminder once)
-#   reminders-excel.csv   the same for the branch that exports from Excel
-#   worklist.csv          the morning worklist of inquiries (breached, at risk)
+#   reminders-excel.csv   the same for the branch that works in Excel
+#                         (its own export; written Excel-safe, CRLF)
+#   worklist.csv          the morning worklist of inquiries (breached, at
+#                         risk), deadlines in the union's opening hours
 #   offers.csv            warranties ending within 30 days: extended-warranty offers
 #   claims.csv            warranty verdicts of the day's claims
 #   claims-sla.csv        those claims as urgent inquiries, with deadlines
+#   renewals.csv          insurance, inspections, loans... ending soon, each
+#                         stage (60, 30, 7 days) once
+#   invitations.csv       satisfaction surveys to send after yesterday's visits
 #   on-duty.csv           the duty dealer of each region tomorrow at noon
 #   audit.csv             yesterday's dispatch calls checked against the roster
 #   rejected-*.csv        rows a program could not read
+#   errors.log            what the programs said on standard error
+# A second run for the same night (a rerun after a failure, or by hand)
+# writes into OUTDIR/YYYY-MM-DD.2/ (then .3, ...): the night's earlier
+# results, which the ledgers now hide, are never overwritten.
 #
-# Exit status: 0 nothing needs a person; 3 something does (overdue
-# reminders, breached inquiries, unclassified claims, a region without a
-# duty dealer, a wrong referral); 1 some rows were rejected; 2 a step failed.
-# A second run while one is going on exits 0 at once (flock).
+# Exit status, for cron's `|| mail`: 0 nothing needs a person; 3 something
+# does (overdue reminders, breached inquiries, unclassified claims, a
+# contract at its last stage, a region without a duty dealer, a wrong
+# referral); 1 some rows were rejected; 2 a step failed, or the previous
+# run still holds the lock (named, with its start, on standard error).
 #
-# crontab(5) line, as the back-office user:
+# crontab(5) line, as the back-office user (cron's PATH is enough: the
+# script finds the programs itself):
 #   30 5 * * * /srv/aftersales/samples/nightly.sh -o /srv/aftersales/out || mail -s "aftersales: look" office@example.lt </dev/null
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
+# cron runs with PATH=/usr/bin:/bin: the programs of this checkout, or of
+# `make install` (/usr/local/bin), come first.
+PATH=$here/../bin:/usr/local/bin:/usr/bin:/bin:$PATH
+export PATH
 data=$here
 out=./nightly-out
 state=
@@ -41,18 +58,30 @@ while getopts a:d:o:s: opt; do
 done
 [ -n "$as_of" ] || as_of=$(TZ=$tz date +%Y-%m-%d)
 [ -n "$state" ] || state=$out/state
-day=$(date -d "$as_of" +%Y-%m-%d) || exit 2
+day=$(date -d "$as_of" +%Y-%m-%d) || { echo "nightly.sh: -a: not a date: $as_of" >&2; exit 2; }
 tomorrow=$(date -d "$day + 1 day" +%Y-%m-%d)
 yesterday=$(date -d "$day - 1 day" +%Y-%m-%d)
-dir=$out/$day
-mkdir -p "$dir" "$state" || exit 2
+mkdir -p "$out" "$state" || exit 2
 
-# Never twice at once: the second run leaves the first alone.
-exec 9>"$state/nightly.lock"
+# Never twice at once.  A run that finds the previous one still going
+# fails loudly (cron mails): a hung run must not silence every later night.
+lock=$state/nightly.lock
+exec 9>>"$lock"
 if ! flock -n 9; then
-	echo "nightly.sh: already running" >&2
-	exit 0
+	echo "nightly.sh: the previous run still holds $lock ($(cat "$lock" 2>/dev/null || echo 'no details')); not starting" >&2
+	exit 2
 fi
+printf 'pid %s, started %s\n' "$$" "$(date '+%Y-%m-%d %H:%M:%S %Z')" >"$lock"
+
+# The night's folder; a rerun writes beside the first run's results.
+dir=$out/$day
+n=1
+while [ -e "$dir" ]; do
+	n=$((n + 1))
+	dir=$out/$day.$n
+done
+[ "$n" = 1 ] || echo "nightly.sh: $out/$day exists (an earlier run of this night): writing into $dir" >&2
+mkdir -p "$dir" || exit 2
 
 worst=0
 # step NAME CMD...: run a step, keep the worst status (2 beats 3 beats 1).
@@ -68,54 +97,63 @@ step() {
 	*) echo "nightly.sh: $name failed (exit $st), see $dir/errors.log" >&2; worst=2 ;;
 	esac
 }
-common="--as-of $as_of --tz $tz"
 
 # Maintenance and recalls, reminded once per due date (the ledger).
-# shellcheck disable=SC2086
-step reminders svc-remind $common --alert -s "$data/svc-schedule.csv" \
-	--campaigns "$data/svc-campaigns.csv" --ledger "$state/ledger.csv" \
-	--rejects "$dir/rejected-history.csv" -o "$dir/reminders.csv" \
-	"$data/svc-history.csv"
-# The Klaipėda branch exports from Excel: ';', BOM, DD.MM.YYYY, own names.
-# shellcheck disable=SC2086
-step reminders-excel svc-remind $common --alert -d ';' --date-format '%d.%m.%Y' \
+step reminders svc-remind --as-of "$as_of" --tz "$tz" --alert \
+	-s "$data/svc-schedule.csv" --campaigns "$data/svc-campaigns.csv" \
+	--ledger "$state/ledger.csv" --rejects "$dir/rejected-history.csv" \
+	-o "$dir/reminders.csv" "$data/svc-history.csv"
+# The Klaipėda branch exports from Excel (';', BOM, DD.MM.YYYY, its own
+# column names) and opens the result in Excel again.
+step reminders-excel svc-remind --as-of "$as_of" --tz "$tz" --alert \
+	-d ';' --date-format '%d.%m.%Y' --excel-safe --crlf \
 	--map vin=VIN --map date=Data --map km=Rida --map services=Darbai \
 	--map plan=Planas -s "$data/svc-schedule.csv" \
 	--ledger "$state/ledger.csv" -o "$dir/reminders-excel.csv" \
 	"$data/svc-history-excel.csv"
 
-# The morning worklist of inquiries.
-# shellcheck disable=SC2086
-step worklist complaint-sla $common --alert -p "$data/sla-policy.csv" \
+# The morning worklist of inquiries: business-hour deadlines count the
+# union's opening hours and holidays.
+hours='Mon-Fri 08:00-18:00; Sat 09:00-14:00'
+step worklist complaint-sla --as-of "$as_of" --tz "$tz" --alert \
+	-p "$data/sla-policy.csv" --hours "$hours" \
 	--holidays "$data/holidays.csv" --only breached,at_risk \
 	-o "$dir/worklist.csv" "$data/tickets.csv"
 
 # Extended-warranty offers: coverage that ends within 30 days.
-# shellcheck disable=SC2086
-step offers warranty-check $common -T "$data/warranty-terms.csv" \
-	--expiring 30 -o "$dir/offers.csv" "$data/warranty-contracts.csv"
+step offers warranty-check --as-of "$as_of" --tz "$tz" \
+	-T "$data/warranty-terms.csv" --expiring 30 -o "$dir/offers.csv" \
+	"$data/warranty-contracts.csv"
 
 # The day's warranty claims, and the same claims as urgent inquiries.
-# shellcheck disable=SC2086
-step claims warranty-check $common --alert -w "$data/warranty-contracts.csv" \
-	-T "$data/warranty-terms.csv" -c "$data/warranty-components.csv" \
-	-o "$dir/claims.csv" "$data/warranty-claims.csv"
-# shellcheck disable=SC2086
-step claims-sla complaint-sla $common --map id=claim_id \
+step claims warranty-check --as-of "$as_of" --tz "$tz" --alert \
+	-w "$data/warranty-contracts.csv" -T "$data/warranty-terms.csv" \
+	-c "$data/warranty-components.csv" -o "$dir/claims.csv" \
+	"$data/warranty-claims.csv"
+step claims-sla complaint-sla --as-of "$as_of" --tz "$tz" --map id=claim_id \
 	-o "$dir/claims-sla.csv" "$dir/claims.csv"
 
+# Contracts ending soon (insurance, inspections, loans, leases, roadside,
+# packages): each stage once, never a renewed one; a week after the end too.
+step renewals contract-remind --as-of "$as_of" --tz "$tz" --alert \
+	--overdue 7 --ledger "$state/renewals-ledger.csv" \
+	-o "$dir/renewals.csv" "$data/contracts.csv"
+
+# Satisfaction surveys after the visits of the last two weeks, each
+# customer at most once a quarter.
+step surveys survey-invite --as-of "$as_of" --tz "$tz" \
+	--ledger "$state/surveys-ledger.csv" \
+	--url 'https://survey.example.lt/s?ro={id}&lang={language}' \
+	-o "$dir/invitations.csv" "$data/repair-orders.csv"
+
 # Who is on duty in each region tomorrow at noon.
-# shellcheck disable=SC2086
-step on-duty duty-roster who --as-of "$tomorrow 12:00" --tz $tz \
+step on-duty duty-roster who --as-of "$tomorrow 12:00" --tz "$tz" \
 	-o "$dir/on-duty.csv" "$data/roster.csv"
 
 # Yesterday's calls of the dispatch line against the roster.
-awk -F, -v d="$yesterday" '
-	NR == 1 { for (i = 1; i <= NF; i++) if ($i == "time") t = i; print; next }
-	t && index($t, d) == 1' "$data/calls.csv" >"$dir/calls-yesterday.csv"
-# shellcheck disable=SC2086
-step audit duty-roster audit $common -r "$data/roster.csv" \
-	-o "$dir/audit.csv" "$dir/calls-yesterday.csv"
+step audit duty-roster audit --as-of "$as_of" --tz "$tz" \
+	-r "$data/roster.csv" --since "$yesterday" --until "$day" \
+	-o "$dir/audit.csv" "$data/calls.csv"
 
 [ -s "$dir/errors.log" ] || rm -f "$dir/errors.log"
 exit "$worst"

@@ -10,7 +10,8 @@
 #   out     the exact expected standard output
 #   err     the exact expected standard error (absent: it must be empty)
 #   status  the expected exit status (absent: 0)
-# and any input files.  Output is compared with cmp.
+# and any input files.  Output is compared with cmp.  A cmd that cannot
+# run here (it needs root) exits 77: the test is counted as skipped.
 #
 # VALGRIND=1 (`make check-valgrind`): every program of bin/ and build/tools/
 # runs under valgrind (memcheck: memory errors, and definite or indirect
@@ -87,6 +88,9 @@ for dir in tests/cli/*/*/; do
 	st=$?
 	want=0
 	[ -f "$dir/status" ] && want=$(cat "$dir/status")
+	if [ "$st" = 77 ] && [ "$want" != 77 ]; then
+		skip=$((skip + 1)); echo "SKIP: $name: $(head -n 1 "$work/stdout")"; continue
+	fi
 	why=
 	if [ "$st" != "$want" ]; then why="exit $st, expected $want"
 	elif ! cmp -s "$work/stdout" "$dir/out"; then why="stdout differs"
@@ -137,5 +141,7 @@ if [ -z "$only" ] || [ "$only" = man ]; then
 fi
 
 [ "$fail" -gt 0 ] && echo "failed:$failed"
-echo "$pass passed, $fail failed${vg:+, $skip skipped (novalgrind)}"
+if [ -n "$vg" ]; then echo "$pass passed, $fail failed, $skip skipped (novalgrind, or exit 77)"
+elif [ "$skip" -gt 0 ]; then echo "$pass passed, $fail failed, $skip skipped (exit 77)"
+else echo "$pass passed, $fail failed"; fi
 [ "$fail" -eq 0 ]

@@ -42,6 +42,10 @@ CASES = [
     (["duty-roster", "audit"] + AS + ["-r", "@", s("calls.csv")], s("roster.csv"), "table"),
     (["duty-roster", "check"] + AS + ["-m", s("members.csv")], s("roster.csv"), "stream"),
     (["duty-roster", "who"] + AS, s("roster.csv"), "stream"),
+    (["assist-check"] + AS + ["-S", s("assist-subscriptions.csv"), "-P", s("assist-plans.csv")], s("calls.csv"), "stream"),
+    (["assist-check"] + AS + ["-S", "@", "-P", s("assist-plans.csv"), s("calls.csv")], s("assist-subscriptions.csv"), "table"),
+    (["assist-check"] + AS + ["-S", s("assist-subscriptions.csv"), "-P", "@", s("calls.csv")], s("assist-plans.csv"), "table"),
+    (["assist-check"] + AS + ["-S", s("assist-subscriptions.csv"), "-P", s("assist-plans.csv"), "--number", "RA-20533", "--field", "coverage"], s("calls.csv"), "stream"),
     (["csvecho", "--ts", "date", "--date", "date", "--km", "km"], s("svc-history.csv"), "stream"),
 ]
 

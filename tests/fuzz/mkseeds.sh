@@ -6,6 +6,8 @@ set -eu
 cd "$(dirname "$0")/../.."
 c=tests/fuzz/corpus
 mkdir -p $c/csv $c/datetime $c/num $c/pattern $c/hours
+# enc: the seeds of fuzz_enc.c are files in other encodings, written once
+# (tests/fuzz/corpus/enc/); not regenerated here.
 # csv: byte 0 picks the dialect (fuzz_csv.c): 0 ',', 1 ';', 2 TSV, 3 sniff.
 n=0
 for f in samples/*.csv tests/cli/*/*/*.csv tests/cli/*/*/*.tsv; do

@@ -1,10 +1,21 @@
 /* csvecho — test tool of the common base: reads the stream as every program
  * does and writes it back, optionally with parsed values appended:
- *   csvecho [common options] [--ts COL] [--date COL] [--km COL] [FILE...]
+ *   csvecho [common options] [--ts COL] [--date COL] [--km COL] [--opt COL]
+ *       [FILE...]
  * --ts appends "ts" (RFC 3339 in the zone), --date appends "iso_date",
- * --km appends "count"; an unreadable value makes a rejected row. */
+ * --km appends "count" (each a required column); --opt appends "value", the
+ * trimmed value of an optional column; an unreadable value makes a
+ * rejected row.
+ * --marker FILE (left out of the usage, so that the tests' usage lines
+ * stay as they are) stands in for a ledger the run creates, for the fault
+ * tests: FILE is created at start and removed by the fatal hooks (a
+ * failed, killed or cut-off run), kept when the run ends normally; and the
+ * output counts as written only when a pipe's reader took it
+ * (app.confirm_output). */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "field.h"
 #include "num.h"
@@ -12,21 +23,32 @@
 #include "outcols.h"
 #include "util.h"
 
-#define SYNOPSIS "[--ts COL] [--date COL] [--km COL] " COMMON_USAGE " [FILE...]"
+#define SYNOPSIS "[--ts COL] [--date COL] [--km COL] [--opt COL] " COMMON_USAGE " [FILE...]"
 
-enum { OPT_TS = OPT_PROGRAM, OPT_DATE, OPT_KM };
+enum { OPT_TS = OPT_PROGRAM, OPT_DATE, OPT_KM, OPT_OPT, OPT_MARKER };
 
 static const struct opt_help opts_help[] = {
 	{ "--ts COL", "append ts: the timestamp of COL, RFC 3339" },
 	{ "--date COL", "append iso_date: the date of COL" },
 	{ "--km COL", "append count: the number of COL" },
+	{ "--opt COL", "append value: the value of COL, an optional column" },
 	{ NULL, NULL }
 };
 
 static const struct prog_info info = {
-	"csvecho", NULL, "[--ts COL] [--date COL] [--km COL] " COMMON_USAGE " [FILE...]",
+	"csvecho", NULL, SYNOPSIS,
 	"Read the stream as every program does and write it back.", opts_help
 };
+
+static const char *marker;
+
+/* A fatal hook: unlink() only, safe in a signal handler. */
+static void
+remove_marker(void *arg)
+{
+	(void)arg;
+	unlink(marker);
+}
 
 int
 main(int argc, char *argv[])
@@ -36,12 +58,14 @@ main(int argc, char *argv[])
 		{ "ts", required_argument, NULL, OPT_TS },
 		{ "date", required_argument, NULL, OPT_DATE },
 		{ "km", required_argument, NULL, OPT_KM },
+		{ "opt", required_argument, NULL, OPT_OPT },
+		{ "marker", required_argument, NULL, OPT_MARKER },
 		{ NULL, 0, NULL, 0 }
 	};
-	static const char *const all[3] = { "ts", "iso_date", "count" };
-	const char *names[3];
-	const char *cols[3] = { NULL, NULL, NULL };
-	int idx[3], which[3], nc = 0, ch;
+	static const char *const all[4] = { "ts", "iso_date", "count", "value" };
+	const char *names[4];
+	const char *cols[4] = { NULL, NULL, NULL, NULL };
+	int idx[4], which[4], nc = 0, ch;
 	struct app app = { 0 };
 	struct stream in;
 	struct record rec;
@@ -58,17 +82,33 @@ main(int argc, char *argv[])
 		case OPT_TS: cols[0] = optarg; break;
 		case OPT_DATE: cols[1] = optarg; break;
 		case OPT_KM: cols[2] = optarg; break;
+		case OPT_OPT: cols[3] = optarg; break;
+		case OPT_MARKER: marker = optarg; break;
 		default: usage();
 		}
 	}
+	if (marker != NULL)
+		common_output(&app.opt, "--marker", marker);
 	if (common_finish(&app.opt) == -1)
 		usage();
+	if (marker != NULL) {
+		int fd;
+
+		signals_hold();
+		if ((fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0666)) == -1)
+			fatal_errno("%s", marker);
+		close(fd);
+		on_fatal(remove_marker, NULL);
+		signals_release();
+		app.confirm_output = true;
+	}
 	stream_open(&in, argv + optind, argc - optind, app.opt.dialect,
 	    app.opt.map, app.opt.nmap);
-	struct column spec[4];
-	for (int k = 0; k < 3; k++)
+	struct column spec[5];
+	for (int k = 0; k < 4; k++)
 		if (cols[k]) {
-			spec[nc] = (struct column){ cols[k], true, &idx[nc] };
+			spec[nc] = (struct column){ cols[k], k < 3, &idx[nc] };
 			which[nc] = k;
 			names[nc++] = all[k];
 		}
@@ -79,13 +119,17 @@ main(int argc, char *argv[])
 	app_open_output(&app);
 	if (stream_empty(&in)) {
 		stream_close(&in);
-		return app_finish(&app, 0);
+		int status = app_finish(&app, 0);
+		if (marker != NULL)
+			off_fatal(remove_marker, NULL);
+		common_free(&app.opt);
+		return status;
 	}
 	outcols_init(&oc, &in, names, (size_t)nc);
 	outcols_header(&oc, app.out, &in);
 	while (stream_next(&in, &rec)) {
-		char buf[3][64];
-		struct str val[3];
+		char buf[4][64];
+		struct str val[4];
 		struct row w;
 
 		if (!row_start(&w, &app, &in, &rec, ROW_STREAM))
@@ -108,6 +152,10 @@ main(int argc, char *argv[])
 				if (get_count(&w, idx[k], REQUIRED, &n) == 1)
 					len = fmt_int(buf[k], n);
 				break;
+			case 3:
+				val[k] = (struct str){ "", 0 };
+				get_str(&w, idx[k], OPTIONAL, &val[k]);
+				continue;
 			}
 			val[k] = (struct str){ buf[k], len };
 		}
@@ -117,6 +165,8 @@ main(int argc, char *argv[])
 	stream_close(&in);
 	outcols_free(&oc);
 	int status = app_finish(&app, 0);
+	if (marker != NULL)
+		off_fatal(remove_marker, NULL);
 	common_free(&app.opt);
 	return status;
 }

@@ -88,6 +88,32 @@ test_map(void)
 	}
 	CHECK(map_get(&m, STR_C("KEY-1")) == NULL, "exact map ignores case");
 	CHECK(map_count(&m) == 5000, "count %zu", map_count(&m));
+	/* Prefetching: stages 0 and 1 tell nothing; stage 2 the value of
+	 * a present key, NULL for most absent ones; the map unchanged. */
+	for (int i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "key-%d", i);
+		uint64_t h = map_hash(&m, str_of(key));
+		const size_t *v0 = map_prefetch(&m, h, 0);
+		const size_t *v1 = map_prefetch(&m, h, 1);
+		const size_t *v2 = map_prefetch(&m, h, 2);
+		CHECK(v0 == NULL && v1 == NULL && v2 != NULL &&
+		    *v2 == (i == 17 ? 51 : (size_t)i * 3), "prefetch %s", key);
+		CHECK(map_get_hashed(&m, str_of(key), h) == v2, "get_hashed %s", key);
+		snprintf(key, sizeof key, "absent-%d", i);
+		h = map_hash(&m, str_of(key));
+		CHECK(map_prefetch(&m, h, 2) == NULL,
+		    "prefetch of %s found a value", key);
+		CHECK(map_get_hashed(&m, str_of(key), h) == NULL,
+		    "get_hashed of %s found a value", key);
+	}
+	CHECK(map_count(&m) == 5000, "prefetch changed the map");
+	map_free(&m);
+	CHECK(map_prefetch(&m, 1, 2) == NULL, "empty map prefetch");
+	map_init(&m, false);
+	for (int i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "key-%d", i);
+		map_put(&m, str_of(key), (size_t)i * 3, NULL);
+	}
 	/* Insertion order, and the keys are the map's own copies. */
 	CHECK(str_eq(m.e[4999].key, STR_C("key-4999")), "order");
 	map_free(&m);
@@ -103,6 +129,9 @@ test_map(void)
 		map_put(&m, str_of(ci[i].put), i, NULL);
 		CHECK((map_get(&m, str_of(ci[i].get)) != NULL) == ci[i].found,
 		    "ci map: %s / %s", ci[i].put, ci[i].get);
+		CHECK((map_hash(&m, str_of(ci[i].put)) ==
+		    map_hash(&m, str_of(ci[i].get))) == ci[i].found,
+		    "ci map_hash: %s / %s", ci[i].put, ci[i].get);
 	}
 	/* A long key (a VIN of 2,000 bytes must not be cut). */
 	char longk[2001];
@@ -294,6 +323,59 @@ test_getters(void)
 	stream_close(&s);
 }
 
+/* get_date_item and row_bad_item: an item of a list value, reported with
+ * the item quoted in the one wording of its kind. */
+static void
+test_items(void)
+{
+	static struct app a;
+	struct stream s;
+	struct record r;
+	struct row w;
+	day_t d = 0;
+	char want[1024];
+
+	common_init(&a.opt);
+	dt_init("UTC", NULL);
+	put_file("items.csv", "u\n2026-12-24;2026-02-30\n");
+	table_open(&s, P("items.csv"), "test");
+	stream_next(&s, &r);
+	row_start(&w, &a, &s, &r, ROW_DATA);
+	fflush(stderr);
+	int saved = dup(2), f = open(P("items.err"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	dup2(f, 2);
+	close(f);
+	int r1 = get_date_item(&w, 0, STR_C(" 2026-12-24 "), &d);
+	day_t d1 = d;
+	int r2 = get_date_item(&w, 0, STR_C("2026-02-30"), &d);
+	int r3 = row_bad_item(&w, 0, STR_C("x"), "invalid range", NULL);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	CHECK(r1 == 1 && d1 == days_from_civil(2026, 12, 24), "item read");
+	CHECK(r2 == -1 && r3 == -1 && w.bad && d == d1, "bad item: %d %d", r2, r3);
+	snprintf(want, sizeof want, "%s: %s:2: u: invalid date '2026-02-30' "
+	    "(expected YYYY-MM-DD; see --date-format)\n", progname, P("items.csv"));
+	CHECK(strcmp(get_file("items.err"), want) == 0, "item message: %s",
+	    get_file("items.err"));
+	row_start(&w, &a, &s, &r, ROW_DATA);
+	fflush(stderr);
+	saved = dup(2);
+	f = open(P("items.err"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	dup2(f, 2);
+	close(f);
+	row_bad_item(&w, 0, STR_C("2026-11-10.."), "invalid range",
+	    "expected %s", "DATE..DATE");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	snprintf(want, sizeof want, "%s: %s:2: u: invalid range '2026-11-10..' "
+	    "(expected DATE..DATE)\n", progname, P("items.csv"));
+	CHECK(strcmp(get_file("items.err"), want) == 0, "row_bad_item: %s",
+	    get_file("items.err"));
+	stream_close(&s);
+}
+
 static const char *const lcols[] = { "id", "contact", "sent", NULL };
 
 /* Run F in a child; its exit status. */
@@ -411,6 +493,29 @@ test_ledger(void)
 	struct stat ls;
 	CHECK(lstat(P("link.csv"), &ls) == 0 && S_ISLNK(ls.st_mode) &&
 	    get_file("target.csv") != NULL, "dangling link");
+	/* A ledger named "-" is that file, read and rewritten there: not
+	 * written to standard output (csvout's "-"). */
+	char cwd[512];
+	if (getcwd(cwd, sizeof cwd) != NULL && chdir(dir) == 0) {
+		fflush(stdout);
+		int saved = dup(1), out = open("stdout.txt",
+		    O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(out, 1);
+		close(out);
+		l = ledger_open(&la, "-", lcols, false);
+		ledger_add(l, f);
+		ledger_commit(l);
+		ledger_close(l);
+		fflush(stdout);
+		dup2(saved, 1);
+		close(saved);
+		CHECK(chdir(cwd) == 0, "chdir back");
+		const char *dash = get_file("-");
+		CHECK(dash != NULL && strncmp(dash, "id,contact,sent\n", 16) == 0,
+		    "ledger '-': %s", dash ? dash : "(none)");
+		CHECK(strcmp(get_file("stdout.txt"), "") == 0,
+		    "ledger '-' went to standard output: %s", get_file("stdout.txt"));
+	}
 }
 
 static void
@@ -468,6 +573,7 @@ main(void)
 	test_rowstore();
 	test_str();
 	test_getters();
+	test_items();
 	test_ledger();
 	test_holidays();
 	char cmd[600];

@@ -34,7 +34,7 @@ MANS    = man/aftersales.7 $(PROGS:%=man/%.1)
 BUILD_PKGS = build-essential pkg-config libcsv-dev libpcre2-dev mandoc tzdata
 # The tests also use Miller (an example pipeline), flock (util-linux) and
 # /usr/bin/time (peak memory of the fault tests) and shellcheck (the scripts).
-TEST_PKGS  = miller util-linux time shellcheck
+TEST_PKGS  = miller util-linux time shellcheck strace
 
 all: deps $(BINS)
 

@@ -2,6 +2,8 @@
  *
  *   gen tickets N FILE        complaint-sla tickets, received in Nov 2026
  *   gen policy 0 FILE         complaint-sla policy with real-time targets only
+ *   gen pauses N FILE TICKETS complaint-sla pauses: N of the tickets' (a few
+ *                             overlapping, a few still going on)
  *   gen history N FILE        svc-remind history: N rows of N/5 vehicles
  *   gen schedule 0 FILE       svc-remind schedule (standard, taxi, gov-*)
  *   gen contracts N FILE      warranty contracts (2 per vehicle for half of them)
@@ -340,6 +342,54 @@ gen_policy(const char *path)
 	    "*,urgent,1h,8h,72h,,,\n"
 	    "*,normal,24h,72h,14d,,48h,\n", f);
 	close_out(f, path);
+}
+
+/* Pauses of the tickets of TICKETS (a file of gen_tickets): about one
+ * ticket in five waits on the customer or on parts once, some of them a
+ * second time, overlapping the first; a few are still waiting.  N pauses
+ * in all, in the order of the tickets. */
+static void
+gen_pauses(long n, const char *path, const char *tickets)
+{
+	FILE *in = fopen(tickets, "r"), *f;
+	char line[4096];
+	long made = 0;
+
+	if (in == NULL) {
+		fprintf(stderr, "gen: %s: %s\n", tickets, strerror(errno));
+		exit(2);
+	}
+	f = open_out(path);
+	rng_state = 0x706175736573ULL;
+	fputs("id,from,to\n", f);
+	while (made < n && fgets(line, sizeof line, in) != NULL) {
+		int y, mo, d, hh, mi;
+		char id[16];
+		/* a record's first line: T and eight digits, then the time
+		 * (lines inside quoted texts are skipped) */
+		if (sscanf(line, "%15[T0-9],%d-%d-%d%*1[ T]%d:%d", id, &y, &mo, &d,
+		    &hh, &mi) != 6 || strlen(id) != 9 || !per_mille(185))
+			continue;
+		long t = days_from_civil(y, mo, d) * 86400L + hh * 3600L + mi * 60L;
+		int times = per_mille(150) ? 2 : 1;
+		long from = t + 60 * (long)rn(48 * 60), len = 60 * (60 + (long)rn(72 * 60));
+		for (int k = 0; k < times && made < n; k++, made++) {
+			fprintf(f, "%s,", id);
+			put_ts(f, from, 0);
+			putc(',', f);
+			if (!per_mille(50))
+				put_ts(f, from + len, 0);
+			putc('\n', f);
+			from += len / 2;	/* the second overlaps the first */
+			len = 60 * (60 + (long)rn(24 * 60));
+		}
+	}
+	fclose(in);
+	close_out(f, path);
+	if (made < n) {
+		fprintf(stderr, "gen: %s: only %ld pauses for %s\n", path, made, tickets);
+		exit(2);
+	}
 }
 
 /* ==== svc-remind ==== */
@@ -1277,7 +1327,7 @@ int
 main(int argc, char *argv[])
 {
 	if (argc < 4) {
-		fprintf(stderr, "usage: gen KIND N FILE [ROSTER]\n");
+		fprintf(stderr, "usage: gen KIND N FILE [ROSTER | TICKETS]\n");
 		return 2;
 	}
 	const char *kind = argv[1], *path = argv[3];
@@ -1309,6 +1359,8 @@ main(int argc, char *argv[])
 		gen_reminders(n, path);
 	else if (!strcmp(kind, "calls") && argc > 4)
 		gen_calls(n, path, argv[4]);
+	else if (!strcmp(kind, "pauses") && argc > 4)
+		gen_pauses(n, path, argv[4]);
 	else if (!strcmp(kind, "assist-plans"))
 		gen_assist_plans(path);
 	else if (!strcmp(kind, "subscriptions"))

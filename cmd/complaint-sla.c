@@ -1,6 +1,11 @@
 /* complaint-sla — response deadlines of inquiries and complaints: which are
  * met, at risk or breached, how far a breach is escalated, and summaries of
- * how well the promise is kept.  See complaint-sla(1). */
+ * how well the promise is kept.  See complaint-sla(1).
+ *
+ * The rules, one function each: effective_priority, choose_policy,
+ * warn_point, moved_point (pauses), target_status, ticket_status, overdue,
+ * escalation_level, nearest_rank.  The rest reads the tables and the
+ * stream and writes. */
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -8,11 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvin.h"
 #include "csvout.h"
 #include "datetime.h"
 #include "duration.h"
+#include "field.h"
+#include "holidays.h"
 #include "hours.h"
+#include "map.h"
+#include "memo.h"
 #include "num.h"
 #include "opts.h"
 #include "outcols.h"
@@ -22,9 +30,9 @@
 #include "util.h"
 
 #define SYNOPSIS \
-	"[-p POLICY] [--hours SPEC] [--holidays FILE] [--urgent-categories LIST]\n" \
-	"       [--urgent-pattern REGEX] [--escalate H1,H2] [--only LIST]\n" \
-	"       [--summary COLUMNS] [--alert]\n" \
+	"[-p POLICY] [--hours SPEC] [--holidays FILE] [--pauses FILE]\n" \
+	"       [--urgent-categories LIST] [--urgent-pattern REGEX]\n" \
+	"       [--escalate H1,H2] [--only LIST] [--summary COLUMNS] [--alert]\n" \
 	"       " COMMON_USAGE "\n" \
 	"       [TICKETS...]"
 
@@ -35,8 +43,28 @@
 	"утечк\\w* топлива|течь топлива|stabd\\w*|oro pagalv\\w*|vairas|vairo|" \
 	"gaisr\\w*|dūm\\w*|degėsių kvap\\w*|kuro nuotėk\\w*)\\b"
 
+static const struct opt_help opts_help[] = {
+	{ "-p, --policy FILE", "targets per class, category and priority (default: built in)" },
+	{ "--hours SPEC", "open hours: 'Mon-Fri 09:00-18:00; Sat 09:00-14:00' (default: all)" },
+	{ "--holidays FILE", "days closed all day (column date: YYYY-MM-DD or MM-DD)" },
+	{ "--pauses FILE", "when the clock of a ticket stopped (columns id, from, to)" },
+	{ "--urgent-categories LIST", "categories that make a ticket urgent (default: safety,warranty)" },
+	{ "--urgent-pattern REGEX", "text that makes a ticket urgent (PCRE2; '' for none)" },
+	{ "--escalate H1,H2", "hours over a deadline for escalation levels 2 and 3 (default: 24,72)" },
+	{ "--only LIST", "only tickets of these statuses: met, pending, at_risk, breached" },
+	{ "--summary COLUMNS", "one row per group of COLUMNS instead of the tickets" },
+	{ "--alert", "exit 3 when a written ticket has a breach not yet remedied" },
+	{ NULL, NULL }
+};
+
+static const struct prog_info info = {
+	"complaint-sla", NULL, SYNOPSIS,
+	"Response deadlines of inquiries and complaints: met, at risk or breached.",
+	opts_help
+};
+
 enum {
-	OPT_HOURS = OPT_PROGRAM, OPT_HOLIDAYS, OPT_URGENT_CATEGORIES,
+	OPT_HOURS = OPT_PROGRAM, OPT_HOLIDAYS, OPT_PAUSES, OPT_URGENT_CATEGORIES,
 	OPT_URGENT_PATTERN, OPT_ESCALATE, OPT_ONLY, OPT_SUMMARY, OPT_ALERT
 };
 
@@ -45,6 +73,7 @@ static const struct option longopts[] = {
 	{ "policy",            required_argument, NULL, 'p' },
 	{ "hours",             required_argument, NULL, OPT_HOURS },
 	{ "holidays",          required_argument, NULL, OPT_HOLIDAYS },
+	{ "pauses",            required_argument, NULL, OPT_PAUSES },
 	{ "urgent-categories", required_argument, NULL, OPT_URGENT_CATEGORIES },
 	{ "urgent-pattern",    required_argument, NULL, OPT_URGENT_PATTERN },
 	{ "escalate",          required_argument, NULL, OPT_ESCALATE },
@@ -54,43 +83,136 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* Targets, statuses and output columns. */
-enum { ACK, RESP, RESOLVE, NSTEP };
-enum { ST_NONE = -1, ST_MET, ST_PENDING, ST_AT_RISK, ST_BREACHED, NST };
-static const char *const stname[NST] = { "met", "pending", "at_risk", "breached" };
-static const struct str ststr[NST] = {
-	{ "met", 3 }, { "pending", 7 }, { "at_risk", 7 }, { "breached", 8 }
-};
-static const char *const stepname[NSTEP] = { "ack", "response", "resolve" };
-static const char *const stepcol[NSTEP] = {
-	"acknowledged_at", "responded_at", "resolved_at"
+/* ---- names ---- */
+
+/* The three targets of a ticket, in the order they are done. */
+enum step { ACK, RESPONSE, RESOLVE, NSTEP };
+static const struct {
+	const char *name;	/* the policy's column, the output's prefix */
+	const char *done;	/* the ticket's column: when it was done */
+} step[NSTEP] = {
+	{ "ack", "acknowledged_at" },
+	{ "response", "responded_at" },
+	{ "resolve", "resolved_at" },
 };
 
+/* A target's status, best first: a ticket's status is the worst of its
+ * targets' (ticket_status), so this order is the ranking. */
+enum status { ST_NONE = -1, ST_MET, ST_PENDING, ST_AT_RISK, ST_BREACHED, NSTATUS };
+static const char *const status_name[NSTATUS + 1] = {
+	"met", "pending", "at_risk", "breached", NULL
+};
+
+/* A ticket's priority; PRIO_ANY is a policy's `*`. */
+enum priority { PRIO_NONE = -1, PRIO_NORMAL, PRIO_URGENT, PRIO_ANY };
+static const char *const priority_name[] = { "normal", "urgent", NULL };
+
+/* The names as written into the output, made once (names_init). */
+static struct str status_str[NSTATUS], priority_str[PRIO_ANY];
+
+static void
+names_init(void)
+{
+	for (int k = 0; k < NSTATUS; k++)
+		status_str[k] = str_of(status_name[k]);
+	for (int k = 0; k < PRIO_ANY; k++)
+		priority_str[k] = str_of(priority_name[k]);
+}
+
+/* The computed columns, in output order; paused_hours only with
+ * --pauses. */
 enum {
-	C_PRIORITY, C_ACK_DUE, C_ACK_STATUS, C_RESP_DUE, C_RESP_STATUS,
-	C_RESOLVE_DUE, C_RESOLVE_STATUS, C_STATUS, C_OVERDUE, C_ESCALATION, NCOMP
+	C_PRIORITY, C_ACK_DUE, C_ACK_STATUS, C_RESPONSE_DUE, C_RESPONSE_STATUS,
+	C_RESOLVE_DUE, C_RESOLVE_STATUS, C_STATUS, C_OVERDUE, C_ESCALATION,
+	C_PAUSED, NCOMP
 };
 static const char *const compname[NCOMP] = {
 	"priority", "ack_due", "ack_status", "response_due", "response_status",
-	"resolve_due", "resolve_status", "status", "overdue_hours", "escalation"
+	"resolve_due", "resolve_status", "status", "overdue_hours", "escalation",
+	"paused_hours"
 };
 
-enum { PRIO_NORMAL, PRIO_URGENT, PRIO_ANY };
-static const char *const prioname[2] = { "normal", "urgent" };
-static const struct str priostr[2] = { { "normal", 6 }, { "urgent", 6 } };
+/* ---- state ---- */
 
 struct policy_row {
-	char *category;		/* NULL = '*' */
-	size_t catlen;
-	int priority;		/* PRIO_* */
-	struct duration target[NSTEP], warn[NSTEP];
+	struct str class;	/* owned; p NULL: `*` (or no class column) */
+	struct str category;	/* owned; p NULL: `*`, any category */
+	enum priority priority;	/* PRIO_ANY: `*` */
+	struct duration target[NSTEP], warn[NSTEP];	/* DUR_NONE: none */
 };
 
-/* --summary: one group per distinct tuple of values. */
+struct policy {
+	struct policy_row *row;
+	size_t n;
+	bool has_class;		/* the table has a class column */
+};
+
+/* A time the clock of a ticket stood still: [from, to). */
+struct pause {
+	tstamp from, to;
+};
+
+/* A ticket of the pauses table: its id and its pauses, p[first] ..
+ * p[first + n - 1]. */
+struct paused_ticket {
+	uint64_t hash;		/* str_hash(id) | 1; 0: an empty slot */
+	struct str id;		/* in keys */
+	uint32_t first, n;
+};
+
+/* --pauses: the pauses of each ticket, merged, clipped to as-of, in time
+ * order.  A table of its own rather than common/map.h, as warranty-check's
+ * VIN table: 200,000 pauses of 1,000,000 tickets (make bench) cost 0.3 s
+ * through the map (a look-up touches its slots, entries and keys, each a
+ * cache miss, and the growing map faults in page after page); here one
+ * slot array at most half full, in huge pages, holding the hash, whose
+ * slot for a ticket is fetched ahead (pauses_prefetch) while the rest of
+ * its row is read. */
+struct pauses {
+	bool given;
+	struct paused_ticket *slot;	/* open addressing, linear probing */
+	size_t mask;			/* slots - 1 */
+	struct pause *p;
+	struct arena keys;
+};
+
+/* The clock of one ticket: its pauses (none: n 0) from its receipt on,
+ * and the business hours. */
+struct clock {
+	const struct hours *hours;
+	tstamp received;
+	const struct pause *p;
+	size_t n;
+};
+
+/* What makes a ticket urgent when its priority is not given. */
+struct urgency {
+	struct str *categories;	/* --urgent-categories, into argv */
+	size_t ncategories;
+	struct pattern *pattern;	/* NULL: no urgency by text */
+	struct memo *memo;	/* pattern results of recent texts */
+	char limit_why[300];	/* the message when a match hits a limit */
+};
+
+/* What the memo keeps of a text. */
+struct urgent_memo {
+	int match;
+	bool utf8;		/* valid UTF-8 */
+};
+
+/* Texts as long as this or shorter are kept in the memo: subjects and
+ * template sentences repeat, longer free texts (with order numbers,
+ * names) hardly ever do, and would only cost a hash and a copy (make
+ * bench: 128 bytes cost 2% more than 64). */
+#define MEMO_TEXT_USEFUL 64
+
+/* --summary: a group column is an input column, the month of receipt or a
+ * computed column. */
 enum { SRC_INPUT, SRC_MONTH, SRC_COMPUTED };
 struct gcol {
 	int src, idx;		/* input column, or computed column index */
 	const char *name;
+	char *own;		/* the name, when the run allocated it */
 };
 
 struct i64vec {
@@ -98,86 +220,89 @@ struct i64vec {
 	size_t n, cap;
 };
 
+/* One group's counts.  Its values are its key in the summary's map. */
 struct group {
-	struct str *val;	/* owned copies */
-	uint64_t hash;
-	struct group *next;
 	long tickets, met[NSTEP], breached[NSTEP], open_breached, at_risk;
-	struct i64vec ack, resp;
+	struct i64vec ack, response;	/* seconds from receipt to the step */
+};
+
+struct summary {
+	struct gcol *col;
+	size_t ncol;
+	struct map groups;	/* the values, joined (group_key), to an index */
+	struct group *g;
+	size_t cap;
+	char *key;		/* group_key's buffer */
+	size_t keycap;
 };
 
 struct sla {
 	struct app app;
-	struct policy_row *policy;
-	size_t npolicy;
+	struct policy policy;
 	struct hours hours;
-	struct str *urgent_cats;
-	size_t nurgent_cats;
-	struct pattern *pat;	/* NULL: no urgency by pattern */
-	char pat_why[300];	/* message when a match hits a limit */
-	struct memo *memo;	/* MEMO_SLOTS entries */
-	long long esc1, esc2;	/* seconds */
-	bool only[NST];
+	struct pauses pauses;
+	struct urgency urgency;
+	long long esc1, esc2;	/* --escalate, in seconds */
+	bool only[NSTATUS];
 	bool only_set, alert_opt, alert;
 	const char *summary_arg;
-	struct gcol *gcols;
-	size_t ngcols;
-	struct group **buckets;
-	size_t nbuckets, ngroups;
+	struct summary sum;
 };
 
-/* Results of the urgency pattern for recent short field values: subjects
- * (and template texts) repeat, and a hash costs less than a match. */
-#define MEMO_SLOTS 1024
-#define MEMO_KEY 128
-struct memo {
-	uint32_t len;		/* key length + 1; 0 = empty slot */
-	int result;
-	char key[MEMO_KEY];
+/* The stream's columns (-1: absent). */
+struct cols {
+	int id, received, class, category, priority, subject, text, done[NSTEP];
 };
 
-/* One ticket, evaluated. */
-struct eval {
-	int prio;
-	tstamp recv;
-	bool has_target[NSTEP], done[NSTEP];
-	tstamp at[NSTEP], due[NSTEP];
-	int st[NSTEP];
-	int status;
-	bool breach, open_breach;
-	int64_t over, open_over;
+/* A ticket as read. */
+struct ticket {
+	struct str id;
+	uint64_t id_hash;	/* with --pauses: pauses_prefetch() */
+	tstamp received;
+	struct str class, category;
+	enum priority priority;	/* PRIO_NONE: not given */
+	bool done[NSTEP];	/* done by as-of (after the cascade) */
+	tstamp done_at[NSTEP];
 };
 
-static noreturn void
-usage_cs(void)
-{
-	usage_error(SYNOPSIS);
-}
-
-static noreturn void
-bad_value(const char *opt, const char *why, const char *val)
-{
-	warnmsg("%s: %s '%s'", opt, why, val);
-	usage_cs();
-}
+/* A ticket evaluated. */
+struct verdict {
+	enum priority priority;
+	enum status st[NSTEP];	/* ST_NONE: no target */
+	tstamp due[NSTEP];
+	enum status status;
+	int64_t over;		/* largest overshoot of a breached target; -1 */
+	int64_t open_over;	/* ... of one not yet done; -1 none */
+	int64_t paused;		/* seconds the clock stood still */
+};
 
 /* ---- options ---- */
+
+static noreturn void
+bad_value(const char *opt, const char *why, const char *val,
+    const char *expected)
+{
+	warnmsg("%s: %s '%s' (expected %s)", opt, why, val, expected);
+	usage();
+}
 
 static void
 parse_escalate(struct sla *s, const char *arg)
 {
+	static const char expected[] = "H1,H2: whole hours, H1 not above H2";
 	const char *comma = strchr(arg, ',');
 	long long a, b;
 	char first[32];
+
 	if (!comma || (size_t)(comma - arg) >= sizeof first)
-		bad_value("--escalate", "expected H1,H2", arg);
+		bad_value("--escalate", "bad value", arg, expected);
 	memcpy(first, arg, (size_t)(comma - arg));
 	first[comma - arg] = '\0';
 	if (parse_uint(first, &a) || parse_uint(comma + 1, &b) ||
 	    a > 1000000 || b > 1000000)
-		bad_value("--escalate", "expected H1,H2 in whole hours", arg);
+		bad_value("--escalate", "bad value", arg, expected);
 	if (a > b)
-		bad_value("--escalate", "H1 is greater than H2", arg);
+		bad_value("--escalate", "H1 is greater than H2", arg, expected);
 	s->esc1 = a * 3600;
 	s->esc2 = b * 3600;
 }
@@ -186,156 +311,760 @@ static void
 parse_only(struct sla *s, const char *arg)
 {
 	struct str rest = str_of(arg), tok;
+
 	s->only_set = true;
 	while (str_next_token(&rest, ',', &tok)) {
 		tok = str_trim(tok);
-		int k;
-		for (k = 0; k < NST; k++)
-			if (str_eq_cstr_ci(tok, stname[k]))
-				break;
-		if (k == NST) {
+		int k = 0;
+		while (k < NSTATUS && !str_eq_cstr_ci(tok, status_name[k]))
+			k++;
+		if (k == NSTATUS) {
 			char v[64];
-			bad_value("--only", "unknown status", str_cpy(v, sizeof v, tok));
+			bad_value("--only", "unknown status", str_msg(v, sizeof v, tok),
+			    "met, pending, at_risk or breached");
 		}
 		s->only[k] = true;
 	}
 }
 
 static void
-parse_urgent_categories(struct sla *s, const char *arg)
+parse_urgent_categories(struct urgency *u, const char *arg)
 {
 	struct str rest = str_of(arg), tok;
-	free(s->urgent_cats);
-	s->urgent_cats = NULL;
-	s->nurgent_cats = 0;
+
+	free(u->categories);
+	u->categories = NULL;
+	u->ncategories = 0;
 	while (str_next_token(&rest, ',', &tok)) {
 		tok = str_trim(tok);
 		if (tok.n == 0)
 			continue;
-		s->urgent_cats = xrealloc(s->urgent_cats,
-		    (s->nurgent_cats + 1) * sizeof *s->urgent_cats);
-		s->urgent_cats[s->nurgent_cats++] = tok;	/* points into argv */
+		u->categories = xrealloc(u->categories,
+		    (u->ncategories + 1) * sizeof *u->categories);
+		u->categories[u->ncategories++] = tok;	/* points into argv */
 	}
+}
+
+static void
+set_urgent_pattern(struct urgency *u, const char *src)
+{
+	if (*src == '\0')
+		return;		/* urgency by text off */
+	u->pattern = pattern_compile(src, strlen(src), true, "--urgent-pattern");
+	u->memo = memo_new(sizeof(struct urgent_memo));
+	if (strcmp(src, DEFAULT_PATTERN) == 0)
+		snprintf(u->limit_why, sizeof u->limit_why,
+		    "the default --urgent-pattern hit a match limit");
+	else
+		snprintf(u->limit_why, sizeof u->limit_why,
+		    "--urgent-pattern '%.200s' hit a match limit", src);
 }
 
 /* ---- tables ---- */
 
+static const char DURATION_EXPECTED[] =
+    "Nm, Nh, Nd, Nbh, Nbd or eod, N a whole number, or empty";
+
+/* Policy duration of COL into *d (empty or unknown: no target). */
+static int
+get_duration(struct row *w, int col, struct duration *d)
+{
+	d->kind = DUR_NONE;
+	if (col < 0)
+		return 0;
+	if (duration_parse(row_value(w, col), d) == 0)
+		return 1;
+	return row_bad(w, col, "bad duration", "expected %s", DURATION_EXPECTED);
+}
+
+/* A code of a policy row: `*` (any: *out.p NULL), or the code. */
+static int
+get_code_or_any(struct row *w, int col, struct str *out)
+{
+	struct str v;
+	int rc = get_str(w, col, REQUIRED, &v);
+
+	if (rc < 0)
+		return rc;
+	if (v.n == 1 && v.p[0] == '*')
+		*out = (struct str){ NULL, 0 };
+	else
+		*out = (struct str){ xmemdup(v.p, v.n), v.n };
+	return 1;
+}
+
+static int
+get_policy_priority(struct row *w, int col, enum priority *out)
+{
+	struct str v = row_value(w, col);
+	int k;
+
+	if (v.n == 1 && v.p[0] == '*') {
+		*out = PRIO_ANY;
+		return 1;
+	}
+	if (v.n == 0)
+		return get_str(w, col, REQUIRED, &v);	/* missing value */
+	for (k = 0; priority_name[k] != NULL; k++)
+		if (str_eq_cstr_ci(v, priority_name[k])) {
+			*out = (enum priority)k;
+			return 1;
+		}
+	return row_bad(w, col, "unknown priority", "expected normal, urgent or *");
+}
+
 static void
-read_policy(struct sla *s, const char *path)
+read_policy(struct policy *pol, const char *path)
 {
 	struct stream t;
 	struct record r;
-	table_open(&t, path, "policy");
-	int ccat = stream_need(&t, "category");
-	int cprio = stream_need(&t, "priority");
-	int ctarget[NSTEP], cwarn[NSTEP];
+	int cclass, ccat, cprio, ctarget[NSTEP], cwarn[NSTEP];
+	char warnname[NSTEP][32];
+	struct column spec[3 + 2 * NSTEP + 1] = {
+		{ "class", false, &cclass }, { "category", true, &ccat },
+		{ "priority", true, &cprio },
+	};
+	size_t k = 3, cap = 0;
+
 	for (int i = 0; i < NSTEP; i++) {
-		char name[32];
-		ctarget[i] = stream_need(&t, stepname[i]);
-		snprintf(name, sizeof name, "%s_warn", stepname[i]);
-		cwarn[i] = stream_col(&t, name);
+		snprintf(warnname[i], sizeof warnname[i], "%s_warn", step[i].name);
+		spec[k++] = (struct column){ step[i].name, true, &ctarget[i] };
+		spec[k++] = (struct column){ warnname[i], false, &cwarn[i] };
 	}
-	size_t cap = 0;
+	spec[k] = (struct column){ NULL, false, NULL };
+	table_open(&t, path, "policy");
+	stream_columns(&t, spec);
+	pol->has_class = cclass >= 0;
 	while (stream_next(&t, &r)) {
-		table_fields_ok(&t, &r);
+		struct row w;
 		struct policy_row p = { 0 };
-		struct str cat = str_trim(r.f[ccat]);
-		struct str pr = str_trim(r.f[cprio]);
-		char v[128];
-		if (cat.n == 0)
-			fatal("%s:%ld: %s: empty (write * for any category)",
-			    r.file, r.line, stream_colname(&t, ccat));
-		if (!(cat.n == 1 && cat.p[0] == '*')) {
-			p.category = xmemdup(cat.p, cat.n);
-			p.catlen = cat.n;
-		}
-		if (pr.n == 1 && pr.p[0] == '*')
-			p.priority = PRIO_ANY;
-		else if (str_eq_cstr_ci(pr, "urgent"))
-			p.priority = PRIO_URGENT;
-		else if (str_eq_cstr_ci(pr, "normal"))
-			p.priority = PRIO_NORMAL;
-		else
-			fatal("%s:%ld: %s: unknown priority '%s'", r.file, r.line,
-			    stream_colname(&t, cprio), str_cpy(v, sizeof v, pr));
+
+		/* A bad row of the policy is fatal: these never return -1. */
+		row_start(&w, NULL, &t, &r, ROW_CONFIG);
+		if (pol->has_class)
+			get_code_or_any(&w, cclass, &p.class);
+		get_code_or_any(&w, ccat, &p.category);
+		get_policy_priority(&w, cprio, &p.priority);
 		for (int i = 0; i < NSTEP; i++) {
-			if (duration_parse(r.f[ctarget[i]], &p.target[i]))
-				fatal("%s:%ld: %s: bad duration '%s'", r.file,
-				    r.line, stream_colname(&t, ctarget[i]),
-				    str_cpy(v, sizeof v, r.f[ctarget[i]]));
-			if (cwarn[i] < 0)
-				continue;
-			if (duration_parse(r.f[cwarn[i]], &p.warn[i]))
-				fatal("%s:%ld: %s: bad duration '%s'", r.file,
-				    r.line, stream_colname(&t, cwarn[i]),
-				    str_cpy(v, sizeof v, r.f[cwarn[i]]));
+			get_duration(&w, ctarget[i], &p.target[i]);
+			get_duration(&w, cwarn[i], &p.warn[i]);
 			if (p.warn[i].kind != DUR_NONE &&
-			    p.target[i].kind == DUR_NONE)
-				fatal("%s:%ld: %s: warning without a %s target '%s'",
-				    r.file, r.line, stream_colname(&t, cwarn[i]),
-				    stepname[i], str_cpy(v, sizeof v, r.f[cwarn[i]]));
+			    p.target[i].kind == DUR_NONE) {
+				char why[64];
+				snprintf(why, sizeof why, "warning without a %s target",
+				    step[i].name);
+				row_bad(&w, cwarn[i], why, NULL);
+			}
 		}
-		if (s->npolicy == cap) {
+		if (pol->n == cap) {
 			cap = cap ? 2 * cap : 16;
-			s->policy = xrealloc(s->policy, cap * sizeof *s->policy);
+			pol->row = xrealloc(pol->row, cap * sizeof *pol->row);
 		}
-		s->policy[s->npolicy++] = p;
+		pol->row[pol->n++] = p;
 	}
 	stream_close(&t);
 }
 
+/* Without -p: urgent 1h, eod; normal 24h, 72h, warned at 48h. */
 static void
-builtin_policy(struct sla *s)
+builtin_policy(struct policy *pol)
 {
-	static const char *const rows[2][6] = {
+	static const char *const rows[2][2 * NSTEP] = {
 		{ "1h", "eod", "", "", "", "" },
 		{ "24h", "72h", "", "", "48h", "" },
 	};
-	s->policy = xcalloc(2, sizeof *s->policy);
-	s->npolicy = 2;
+
+	pol->row = xcalloc(2, sizeof *pol->row);
+	pol->n = 2;
 	for (int k = 0; k < 2; k++) {
-		struct policy_row *p = &s->policy[k];
+		struct policy_row *p = &pol->row[k];
 		p->priority = k == 0 ? PRIO_URGENT : PRIO_NORMAL;
 		for (int i = 0; i < NSTEP; i++) {
 			duration_parse(str_of(rows[k][i]), &p->target[i]);
-			duration_parse(str_of(rows[k][3 + i]), &p->warn[i]);
+			duration_parse(str_of(rows[k][NSTEP + i]), &p->warn[i]);
 		}
 	}
 }
 
+/* The holidays table (common/holidays.h) closes whole days of business
+ * time; complaint-sla has no regions, so every row counts. */
 static void
-read_holidays(struct sla *s, const char *path)
+read_holidays(struct hours *h, const char *path)
+{
+	struct holidays hs = { 0 };
+
+	holidays_read(&hs, path);
+	for (size_t i = 0; i < hs.n; i++)
+		if (hs.h[i].day == DAY_NONE_HOLIDAY)
+			hours_add_yearly(h, hs.h[i].month, hs.h[i].mday);
+		else
+			hours_add_holiday(h, hs.h[i].day);
+	holidays_free(&hs);
+	hours_done(h);
+}
+
+static int
+cmp_pause(const void *a, const void *b)
+{
+	const struct pause *x = a, *y = b;
+
+	return (x->from > y->from) - (x->from < y->from);
+}
+
+/* The pauses P[0..N-1] of one ticket in time order, merged where they
+ * overlap or touch; returns how many are left. */
+static size_t
+merge_pauses(struct pause *p, size_t n)
+{
+	size_t m = 0;
+
+	if (n > 16)
+		qsort(p, n, sizeof *p, cmp_pause);
+	else
+		for (size_t i = 1; i < n; i++)	/* one or two, mostly */
+			for (size_t k = i; k > 0 && p[k].from < p[k - 1].from; k--) {
+				struct pause x = p[k];
+				p[k] = p[k - 1];
+				p[k - 1] = x;
+			}
+	for (size_t i = 0; i < n; i++) {
+		if (m > 0 && p[i].from <= p[m - 1].to) {
+			if (p[i].to > p[m - 1].to)
+				p[m - 1].to = p[i].to;
+			continue;
+		}
+		p[m++] = p[i];
+	}
+	return m;
+}
+
+/* A pause as read, and its ticket. */
+struct pause_row {
+	struct str id;		/* in the arena of keys */
+	uint64_t hash;
+	struct pause p;
+};
+
+/* The slot of ID (hash H) in PS: its own, or the empty one it would take. */
+static struct paused_ticket *
+pause_slot(const struct pauses *ps, struct str id, uint64_t h)
+{
+	for (size_t i = h & ps->mask;; i = (i + 1) & ps->mask) {
+		struct paused_ticket *t = &ps->slot[i];
+		if (t->hash == 0 || (t->hash == h && str_eq(t->id, id)))
+			return t;
+	}
+}
+
+/* Slots and pauses of PS for the N pauses ROWS: the tickets' ranges of p,
+ * then each ticket's pauses merged in time order. */
+static void
+index_pauses(struct pauses *ps, const struct pause_row *rows, size_t n)
+{
+	size_t nslot = 64;
+	uint32_t *at = xmalloc((n ? n : 1) * sizeof *at);
+
+	while (nslot < 2 * n)
+		nslot *= 2;
+	ps->slot = huge_alloc(nslot * sizeof *ps->slot);
+	memset(ps->slot, 0, nslot * sizeof *ps->slot);
+	ps->mask = nslot - 1;
+	for (size_t i = 0; i < n; i++) {	/* count each ticket's */
+		if (i + 16 < n)		/* the slots are met at random */
+			__builtin_prefetch(&ps->slot[rows[i + 16].hash & ps->mask]);
+		struct paused_ticket *t = pause_slot(ps, rows[i].id, rows[i].hash);
+		if (t->hash == 0)
+			*t = (struct paused_ticket){ rows[i].hash, rows[i].id, 0, 0 };
+		at[i] = (uint32_t)(t - ps->slot);
+		t->n++;
+	}
+	uint32_t start = 0;
+	for (size_t k = 0; k < nslot; k++) {	/* ranges in slot order */
+		ps->slot[k].first = start;
+		start += ps->slot[k].n;
+		ps->slot[k].n = 0;
+	}
+	ps->p = huge_alloc((n ? n : 1) * sizeof *ps->p);
+	for (size_t i = 0; i < n; i++) {
+		struct paused_ticket *t = &ps->slot[at[i]];
+		ps->p[t->first + t->n++] = rows[i].p;
+	}
+	free(at);
+	for (size_t k = 0; k < nslot; k++)
+		if (ps->slot[k].n > 1)
+			ps->slot[k].n = (uint32_t)merge_pauses(ps->p +
+			    ps->slot[k].first, ps->slot[k].n);
+}
+
+/* The pauses table (a data table: a bad row is reported and skipped):
+ * columns id, from, to (empty: still paused).  Each pause is clipped to
+ * ASOF (one that starts later has not happened yet), and the pauses of a
+ * ticket are merged where they overlap or touch. */
+static void
+read_pauses(struct pauses *ps, struct app *a, const char *path, tstamp asof)
 {
 	struct stream t;
 	struct record r;
-	table_open(&t, path, "holidays");
-	int cdate = stream_need(&t, "date");
+	int cid, cfrom, cto;
+	const struct column spec[] = {
+		{ "id", true, &cid }, { "from", true, &cfrom }, { "to", true, &cto },
+		{ NULL, false, NULL }
+	};
+	struct pause_row *rows = NULL, last = { { NULL, 0 }, 0, { 0, 0 } };
+	size_t n = 0, cap = 0;
+
+	ps->given = true;
+	table_open(&t, path, "pauses");
+	stream_columns(&t, spec);
 	while (stream_next(&t, &r)) {
-		table_fields_ok(&t, &r);
-		struct str v = str_trim(r.f[cdate]);
-		day_t d;
-		if (v.n == 5 && v.p[2] == '-' && v.p[0] >= '0' && v.p[0] <= '9' &&
-		    v.p[1] >= '0' && v.p[1] <= '9' && v.p[3] >= '0' &&
-		    v.p[3] <= '9' && v.p[4] >= '0' && v.p[4] <= '9') {
-			int m = (v.p[0] - '0') * 10 + (v.p[1] - '0');
-			int dd = (v.p[3] - '0') * 10 + (v.p[4] - '0');
-			if (date_valid(2024, m, dd)) {	/* a leap year: 02-29 */
-				hours_add_yearly(&s->hours, m, dd);
-				continue;
-			}
-		} else if (parse_date(v, &d) == 0) {
-			hours_add_holiday(&s->hours, d);
+		struct row w;
+		struct str id;
+		tstamp from, to = INT64_MAX;	/* no end: still paused */
+
+		if (!row_start(&w, a, &t, &r, ROW_DATA) ||
+		    get_str(&w, cid, REQUIRED, &id) < 0 ||
+		    get_time(&w, cfrom, REQUIRED, &from, NULL) < 0 ||
+		    get_time(&w, cto, OPTIONAL, &to, NULL) < 0)
+			continue;
+		if (to < from) {
+			row_bad(&w, cto, "before from", NULL);
 			continue;
 		}
-		char b[128];
-		fatal("%s:%ld: %s: invalid date '%s'", r.file, r.line,
-		    stream_colname(&t, cdate), str_cpy(b, sizeof b, r.f[cdate]));
+		if (to > asof)
+			to = asof;
+		if (to <= from)
+			continue;	/* after as-of, or no time at all */
+		if (n == cap) {		/* in huge pages: fewer faults */
+			struct pause_row *more;
+			cap = cap ? 2 * cap : 4096;
+			more = huge_alloc(cap * sizeof *rows);
+			if (n > 0)
+				memcpy(more, rows, n * sizeof *rows);
+			free(rows);
+			rows = more;
+		}
+		/* Exports list a ticket's pauses together: the same id again
+		 * is kept once. */
+		if (last.id.p == NULL || !str_eq(id, last.id)) {
+			last.id = arena_str(&ps->keys, id);
+			last.hash = str_hash(id) | 1;	/* never 0 */
+		}
+		rows[n] = last;
+		rows[n++].p = (struct pause){ from, to };
 	}
 	stream_close(&t);
-	hours_done(&s->hours);
+	index_pauses(ps, rows, n);
+	free(rows);
 }
 
-/* ---- summary groups ---- */
+/* The hash of ticket ID in PS, whose slot is fetched into the cache
+ * meanwhile (most tickets have no pause: the look-up would wait for
+ * memory): for the ticket PAUSES_AHEAD rows ahead (the reader holds them
+ * parsed), so that it has arrived when that row comes. */
+#define PAUSES_AHEAD 4
+static uint64_t
+pauses_prefetch(const struct pauses *ps, struct str id)
+{
+	uint64_t hash = str_hash(id) | 1;
+
+	__builtin_prefetch(&ps->slot[hash & ps->mask]);
+	return hash;
+}
+
+/* The clock of the ticket ID (HASH from pauses_prefetch) received at
+ * RECEIVED. */
+static struct clock
+ticket_clock(const struct pauses *ps, const struct hours *h, struct str id,
+    uint64_t hash, tstamp received)
+{
+	struct clock c = { h, received, NULL, 0 };
+
+	if (!ps->given)
+		return c;
+	const struct paused_ticket *t = pause_slot(ps, id, hash);
+	if (t->hash != 0) {
+		c.p = ps->p + t->first;
+		c.n = t->n;
+	}
+	return c;
+}
+
+
+/* ---- the rules ---- */
+
+/* Does TEXT match the urgency pattern?  1, 0, or -1 (a match limit; never
+ * remembered).  *UTF8: is TEXT valid UTF-8 (for the warning)? */
+static int
+urgent_text(struct urgency *u, struct str text, bool *utf8)
+{
+	uint64_t h = 0;
+	struct urgent_memo r;
+
+	if (text.n <= MEMO_TEXT_USEFUL) {
+		const struct urgent_memo *kept = memo_get(u->memo, text, &h);
+		if (kept != NULL) {
+			*utf8 = kept->utf8;
+			return kept->match;
+		}
+	}
+	r.utf8 = *utf8 = str_utf8_valid(text);
+	r.match = pattern_match(u->pattern, text.p, text.n);
+	if (r.match >= 0 && text.n <= MEMO_TEXT_USEFUL)
+		memo_put(u->memo, text, h, &r);
+	return r.match;
+}
+
+/* A ticket's effective priority: the priority GIVEN, if any; else urgent
+ * if its CATEGORY is one of --urgent-categories or one of its TEXTS
+ * (subject, text; p NULL: no such column) matches --urgent-pattern; else
+ * normal.  *LOOKED gets bit k for each text matched, *NOT_UTF8 for each of
+ * them that is not valid UTF-8; PRIO_NONE when the pattern hit a limit on
+ * the last text looked at. */
+static enum priority
+effective_priority(struct urgency *u, enum priority given, struct str category,
+    const struct str texts[2], unsigned *looked, unsigned *not_utf8)
+{
+	*looked = *not_utf8 = 0;
+	if (given != PRIO_NONE)
+		return given;
+	for (size_t i = 0; i < u->ncategories; i++)
+		if (str_eq_ci(category, u->categories[i]))
+			return PRIO_URGENT;
+	if (u->pattern == NULL)
+		return PRIO_NORMAL;
+	for (int k = 0; k < 2; k++) {
+		if (texts[k].p == NULL)
+			continue;
+		bool utf8;
+		int m = urgent_text(u, texts[k], &utf8);
+		*looked |= 1u << k;
+		if (!utf8)
+			*not_utf8 |= 1u << k;
+		if (m < 0)
+			return PRIO_NONE;
+		if (m > 0)
+			return PRIO_URGENT;
+	}
+	return PRIO_NORMAL;
+}
+
+/* The policy row for a ticket: the first, in file order, whose class,
+ * category (codes, ignoring ASCII case) and priority match the ticket's;
+ * `*` matches any value, the empty one too, and a policy without a class
+ * column matches every class.  NULL when no row matches. */
+static const struct policy_row *
+choose_policy(const struct policy *pol, struct str class, struct str category,
+    enum priority priority)
+{
+	for (size_t i = 0; i < pol->n; i++) {
+		const struct policy_row *p = &pol->row[i];
+		if (p->priority != PRIO_ANY && p->priority != priority)
+			continue;
+		if (p->category.p != NULL && !str_eq_ci(category, p->category))
+			continue;
+		if (p->class.p != NULL && !str_eq_ci(class, p->class))
+			continue;
+		return p;
+	}
+	return NULL;
+}
+
+/* The warning point of a target due at DUE: the policy's _warn duration
+ * WARN counted from RECEIVED, or without one, 75% of the real time from
+ * RECEIVED to DUE (the first second at which at least 3/4 have passed).
+ * 0, or -1 when WARN finds no business time. */
+static int
+warn_point(const struct duration *warn, const struct hours *h,
+    tstamp received, tstamp due, tstamp *out)
+{
+	if (warn->kind != DUR_NONE)
+		return duration_apply(warn, h, received, out);
+	*out = received + div_ceil(3 * (due - received), 4);
+	return 0;
+}
+
+/* Does a deadline of KIND count open time (else real time)?  Nbh and Nbd
+ * do, and eod with --hours (without, eod is midnight, holiday or not). */
+static bool
+counts_open_time(enum dur_kind kind, const struct hours *h)
+{
+	return kind == DUR_BH || kind == DUR_BD || (kind == DUR_EOD && h->set);
+}
+
+/* The time from A to B (0 when B <= A): open time, or real time. */
+static int64_t
+kind_time(const struct hours *h, bool open, tstamp a, tstamp b)
+{
+	if (b <= a)
+		return 0;
+	return open ? hours_between(h, a, b) : b - a;
+}
+
+/* The time of C's pauses between its receipt and UNTIL. */
+static int64_t
+paused_until(const struct clock *c, bool open, tstamp until)
+{
+	int64_t sum = 0;
+
+	for (size_t i = 0; i < c->n && c->p[i].from < until; i++) {
+		tstamp a = c->p[i].from > c->received ? c->p[i].from : c->received;
+		tstamp b = c->p[i].to < until ? c->p[i].to : until;
+		sum += kind_time(c->hours, open, a, b);
+	}
+	return sum;
+}
+
+/* The earliest time after T at which X (> 0) of open or real time has
+ * passed outside C's pauses.  0, or -1 when no open time is found. */
+static int
+advance(const struct clock *c, bool open, tstamp t, int64_t x, tstamp *out)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->p[i].to <= t)
+			continue;
+		if (c->p[i].from > t) {		/* the clock runs until it */
+			int64_t k = kind_time(c->hours, open, t, c->p[i].from);
+			if (k >= x)
+				break;
+			x -= k;
+		}
+		t = c->p[i].to;
+	}
+	if (!open) {
+		*out = t + x;
+		return 0;
+	}
+	return hours_add(c->hours, t, x, out);
+}
+
+/* A deadline or warning point POINT, computed as without pauses, moved by
+ * C's pauses: the earliest time at which the time from receipt to POINT,
+ * counted in open time (OPEN) or in real time, has passed outside the
+ * pauses.  A point that no pause before it stopped stays where it is.
+ * 0, or -1 when no open time is found. */
+static inline int
+moved_point(const struct clock *c, bool open, tstamp point, tstamp *out)
+{
+	*out = point;
+	if (c->n == 0)		/* most tickets: inline, no call */
+		return 0;
+	int64_t x = paused_until(c, open, point);
+	return x > 0 ? advance(c, open, point, x, out) : 0;
+}
+
+/* A target's status as of ASOF: done, met when done by DUE, else breached;
+ * not done, breached after DUE, at risk from WARN on, else pending. */
+static enum status
+target_status(bool done, tstamp done_at, tstamp due, tstamp warn, tstamp asof)
+{
+	if (done)
+		return done_at <= due ? ST_MET : ST_BREACHED;
+	if (asof > due)
+		return ST_BREACHED;
+	return asof >= warn ? ST_AT_RISK : ST_PENDING;
+}
+
+/* A ticket's status: the worst of its targets' (status_name's order);
+ * ST_NONE when it has no target. */
+static enum status
+ticket_status(const enum status st[NSTEP])
+{
+	enum status worst = ST_NONE;
+
+	for (int i = 0; i < NSTEP; i++)
+		if (st[i] > worst)
+			worst = st[i];
+	return worst;
+}
+
+/* How far a breached target overshot: the time it was done, or ASOF if
+ * it is not done, minus DUE, in seconds.  -1 when it is not breached. */
+static int64_t
+overdue(enum status st, bool done, tstamp done_at, tstamp due, tstamp asof)
+{
+	if (st != ST_BREACHED)
+		return -1;
+	return (done ? done_at : asof) - due;
+}
+
+/* The escalation level of the largest overshoot of a breached target not
+ * yet done, OPEN_OVER seconds (-1: none): 0 none, 1 breached, 2 at least
+ * ESC1 over, 3 at least ESC2 over. */
+static int
+escalation_level(int64_t open_over, long long esc1, long long esc2)
+{
+	if (open_over < 0)
+		return 0;
+	if (open_over >= esc2)
+		return 3;
+	if (open_over >= esc1)
+		return 2;
+	return 1;
+}
+
+/* Nearest rank: the value at rank ceil(num/den * n) of the N sorted
+ * values V (n > 0). */
+static int64_t
+nearest_rank(const int64_t *v, size_t n, long num, long den)
+{
+	size_t rank = (size_t)div_ceil((long long)n * num, den);
+
+	if (rank < 1)
+		rank = 1;
+	return v[rank - 1];
+}
+
+/* ---- one ticket ---- */
+
+/* Read the ticket of row W.  False when the row was rejected; the reasons
+ * in the manual's order: fields, id, received_at, priority, the steps. */
+static bool
+read_ticket(struct row *w, const struct cols *c, tstamp asof, struct ticket *t)
+{
+	int prio = PRIO_NONE;
+
+	if (get_str(w, c->id, REQUIRED, &t->id) < 0 ||
+	    get_time(w, c->received, REQUIRED, &t->received, NULL) < 0 ||
+	    get_choice(w, c->priority, OPTIONAL, "priority", priority_name,
+	    &prio) < 0)
+		return false;
+	t->priority = (enum priority)prio;
+	t->class = row_value(w, c->class);
+	t->category = row_value(w, c->category);
+	for (int i = 0; i < NSTEP; i++) {
+		tstamp at;
+		int rc = get_time(w, c->done[i], OPTIONAL, &at, NULL);
+		t->done[i] = false;
+		t->done_at[i] = 0;
+		if (rc < 0)
+			return false;
+		if (rc == 0)
+			continue;
+		if (at < t->received) {
+			row_bad(w, c->done[i], "before received_at", NULL);
+			return false;
+		}
+		if (at <= asof) {	/* a later step has not happened yet */
+			t->done[i] = true;
+			t->done_at[i] = at;
+		}
+	}
+	/* A later step done completes the earlier ones. */
+	for (int i = NSTEP - 2; i >= 0; i--)
+		if (!t->done[i] && t->done[i + 1]) {
+			t->done[i] = true;
+			t->done_at[i] = t->done_at[i + 1];
+		}
+	return true;
+}
+
+/* A point of target I that finds no open time: the row is rejected. */
+static bool
+no_time(struct row *w, int i, const char *point)
+{
+	row_fail(w, "no business time for the %s %s within %d days",
+	    step[i].name, point, HOURS_SCAN_DAYS);
+	return false;
+}
+
+/* The deadlines and statuses of ticket T under policy row P, on clock C:
+ * each deadline and warning point computed as without pauses, then moved
+ * by the pauses, in its own kind of time (a default warning in its
+ * target's).  False (and the row rejected) when a business-time point
+ * finds no open time. */
+static bool
+evaluate(const struct sla *s, struct row *w, const struct ticket *t,
+    const struct policy_row *p, const struct clock *c, struct verdict *v)
+{
+	const struct hours *h = &s->hours;
+	tstamp asof = s->app.opt.as_of;
+
+	v->over = v->open_over = -1;
+	v->paused = c->n > 0 ? paused_until(c, false, asof) : 0;
+	for (int i = 0; i < NSTEP; i++) {
+		const struct duration *target = &p->target[i], *wd = &p->warn[i];
+		tstamp plain, due, warn;
+		v->st[i] = ST_NONE;
+		if (target->kind == DUR_NONE)
+			continue;
+		if (duration_apply(target, h, t->received, &plain) ||
+		    moved_point(c, counts_open_time(target->kind, h), plain, &due))
+			return no_time(w, i, "target");
+		warn = due;
+		/* Only a target not done and not yet due needs its warning. */
+		if (!t->done[i] && asof <= due && (warn_point(wd, h, t->received,
+		    plain, &warn) || moved_point(c, counts_open_time(wd->kind ==
+		    DUR_NONE ? target->kind : wd->kind, h), warn, &warn)))
+			return no_time(w, i, "warning");
+		v->due[i] = due;
+		v->st[i] = target_status(t->done[i], t->done_at[i], due, warn, asof);
+		int64_t over = overdue(v->st[i], t->done[i], t->done_at[i], due, asof);
+		if (over > v->over)
+			v->over = over;
+		if (!t->done[i] && over > v->open_over)
+			v->open_over = over;
+	}
+	v->status = ticket_status(v->st);
+	return true;
+}
+
+/* Read, judge and evaluate the record of W.  False when it was rejected. */
+static bool
+judge(struct sla *s, struct row *w, const struct cols *c, struct verdict *v,
+    struct ticket *t)
+{
+	const int textcol[2] = { c->subject, c->text };
+	struct str texts[2];
+	unsigned looked, not_utf8;
+
+	for (int k = 0; k < 2; k++)
+		texts[k] = textcol[k] < 0 ? (struct str){ NULL, 0 } :
+		    rec_field(w->r, textcol[k]);
+	/* The slot of pauses of the ticket some rows ahead comes from
+	 * memory meanwhile (this one's, if it was not fetched so); this
+	 * ticket's pauses while its texts are matched. */
+	if (s->pauses.given) {
+		struct str ahead = stream_peek_field(w->s, PAUSES_AHEAD, c->id);
+		if (ahead.p != NULL)
+			pauses_prefetch(&s->pauses, str_trim(ahead));
+		t->id_hash = pauses_prefetch(&s->pauses,
+		    str_trim(rec_field(w->r, c->id)));
+	}
+	if (!read_ticket(w, c, s->app.opt.as_of, t))
+		return false;
+	struct clock clock = ticket_clock(&s->pauses, &s->hours, t->id,
+	    t->id_hash, t->received);
+	if (clock.n > 0)
+		__builtin_prefetch(clock.p);
+	v->priority = effective_priority(&s->urgency, t->priority, t->category,
+	    texts, &looked, &not_utf8);
+	for (int k = 0; k < 2; k++)
+		if (not_utf8 >> k & 1)
+			row_text(w, textcol[k]);	/* the warning, once a file */
+	if (v->priority == PRIO_NONE) {
+		row_fail(w, "%s: %s", stream_colname(w->s,
+		    textcol[looked >> 1 & 1]), s->urgency.limit_why);
+		return false;
+	}
+	const struct policy_row *p = choose_policy(&s->policy, t->class,
+	    t->category, v->priority);
+	if (p == NULL) {
+		char cat[200], class[200];
+		if (s->policy.has_class)
+			row_fail(w, "no policy row for class '%s', category '%s' "
+			    "and priority %s", str_msg(class, sizeof class, t->class),
+			    str_msg(cat, sizeof cat, t->category),
+			    priority_name[v->priority]);
+		else
+			row_fail(w, "no policy row for category '%s' and priority %s",
+			    str_msg(cat, sizeof cat, t->category),
+			    priority_name[v->priority]);
+		return false;
+	}
+	return evaluate(s, w, t, p, &clock, v);
+}
+
+/* ---- summary ---- */
 
 static void
 vec_push(struct i64vec *v, int64_t x)
@@ -347,100 +1076,152 @@ vec_push(struct i64vec *v, int64_t x)
 	v->v[v->n++] = x;
 }
 
+/* The group columns of --summary ARG: NCOMP computed columns are known. */
 static void
-setup_summary(struct sla *s, const struct stream *in)
+setup_summary(struct summary *sum, const char *arg, const struct stream *in,
+    size_t ncomp)
 {
-	struct str rest = str_of(s->summary_arg), tok;
+	struct str rest = str_of(arg), tok;
+
+	map_init(&sum->groups, false);
 	while (str_next_token(&rest, ',', &tok)) {
 		tok = str_trim(tok);
 		if (tok.n == 0)
 			continue;
-		struct gcol g = { SRC_INPUT, -1, NULL };
+		struct gcol g = { SRC_INPUT, -1, NULL, NULL };
 		char name[256];
 		str_cpy(name, sizeof name, tok);
 		if (str_eq_cstr_ci(tok, "month")) {
 			g.src = SRC_MONTH;
 			g.name = "month";
 		}
-		for (int k = 0; k < NCOMP && g.src == SRC_INPUT; k++)
+		for (size_t k = 0; k < ncomp && g.src == SRC_INPUT; k++)
 			if (str_eq_cstr_ci(tok, compname[k])) {
 				g.src = SRC_COMPUTED;
-				g.idx = k;
+				g.idx = (int)k;
 				g.name = compname[k];
 			}
-		if (g.src == SRC_INPUT) {
+		if (g.src == SRC_INPUT && stream_empty(in))
+			g.name = g.own = xstrdup(name);	/* no header to check */
+		else if (g.src == SRC_INPUT) {
 			g.idx = stream_need(in, name);
 			g.name = stream_colname(in, g.idx);
 		}
-		s->gcols = xrealloc(s->gcols, (s->ngcols + 1) * sizeof *s->gcols);
-		s->gcols[s->ngcols++] = g;
-	}
-	s->nbuckets = 1024;
-	s->buckets = xcalloc(s->nbuckets, sizeof *s->buckets);
-}
-
-static uint64_t
-hash_vals(const struct str *v, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	/* Per value, so that "ab","c" and "a","bc" differ. */
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ str_hash(v[i])) * 1099511628211ULL;
-	return h;
-}
-
-static struct group *
-find_group(struct sla *s, const struct str *v)
-{
-	uint64_t h = hash_vals(v, s->ngcols);
-	size_t b = h & (s->nbuckets - 1);
-	for (struct group *g = s->buckets[b]; g; g = g->next) {
-		if (g->hash != h)
-			continue;
-		size_t i;
-		for (i = 0; i < s->ngcols; i++)
-			if (!str_eq(g->val[i], v[i]))
-				break;
-		if (i == s->ngcols)
-			return g;
-	}
-	struct group *g = xcalloc(1, sizeof *g);
-	g->val = xcalloc(s->ngcols ? s->ngcols : 1, sizeof *g->val);
-	for (size_t i = 0; i < s->ngcols; i++) {
-		g->val[i].p = xmemdup(v[i].p, v[i].n);
-		g->val[i].n = v[i].n;
-	}
-	g->hash = h;
-	if (s->ngroups + 1 > s->nbuckets) {	/* grow: rehash */
-		size_t nb = s->nbuckets * 2;
-		struct group **nbk = xcalloc(nb, sizeof *nbk);
-		for (size_t i = 0; i < s->nbuckets; i++)
-			for (struct group *x = s->buckets[i], *nx; x; x = nx) {
-				nx = x->next;
-				x->next = nbk[x->hash & (nb - 1)];
-				nbk[x->hash & (nb - 1)] = x;
+		/* The summary's header names each column once. */
+		for (size_t i = 0; i < sum->ncol; i++)
+			if (str_eq_ci(str_trim(str_of(sum->col[i].name)),
+			    str_trim(str_of(g.name)))) {
+				warnmsg("--summary: column '%s' named twice", name);
+				usage();
 			}
-		free(s->buckets);
-		s->buckets = nbk;
-		s->nbuckets = nb;
-		b = h & (nb - 1);
+		sum->col = xrealloc(sum->col, (sum->ncol + 1) * sizeof *sum->col);
+		sum->col[sum->ncol++] = g;
 	}
-	g->next = s->buckets[b];
-	s->buckets[b] = g;
-	s->ngroups++;
-	return g;
 }
 
-static size_t sort_ncols;
+/* The key of a group in the map: each value's length, then its bytes, so
+ * that "ab","c" and "a","bc" differ. */
+static struct str
+group_key(struct summary *sum, const struct str *v)
+{
+	size_t need = 0, n = 0;
 
+	for (size_t i = 0; i < sum->ncol; i++)
+		need += sizeof(uint32_t) + v[i].n;
+	if (need > sum->keycap) {
+		sum->keycap = need * 2;
+		sum->key = xrealloc(sum->key, sum->keycap);
+	}
+	for (size_t i = 0; i < sum->ncol; i++) {
+		uint32_t len = (uint32_t)v[i].n;
+		memcpy(sum->key + n, &len, sizeof len);
+		n += sizeof len;
+		if (v[i].n)
+			memcpy(sum->key + n, v[i].p, v[i].n);
+		n += v[i].n;
+	}
+	return (struct str){ sum->key, n };
+}
+
+/* Value I of a group's key K. */
+static struct str
+key_value(struct str k, size_t i)
+{
+	size_t n = 0;
+	uint32_t len;
+
+	for (;;) {
+		memcpy(&len, k.p + n, sizeof len);
+		n += sizeof len;
+		if (i-- == 0)
+			return (struct str){ k.p + n, len };
+		n += len;
+	}
+}
+
+static void
+summarize(struct sla *s, const struct record *r, const struct ticket *t,
+    const struct verdict *v, const struct str *comp)
+{
+	struct summary *sum = &s->sum;
+	struct str vals[64], *val = vals;
+	char month[16];
+	bool isnew;
+
+	if (sum->ncol > 64)
+		val = xcalloc(sum->ncol, sizeof *val);	/* only absurd lists */
+	for (size_t i = 0; i < sum->ncol; i++) {
+		const struct gcol *g = &sum->col[i];
+		if (g->src == SRC_INPUT)
+			val[i] = r->f[g->idx];
+		else if (g->src == SRC_COMPUTED)
+			val[i] = comp[g->idx];
+		else {
+			fmt_date(month, local_date(t->received));
+			val[i] = (struct str){ month, 7 };
+		}
+	}
+	size_t gi = *map_put(&sum->groups, group_key(sum, val),
+	    map_count(&sum->groups), &isnew);
+	if (val != vals)
+		free(val);
+	if (isnew) {
+		if (gi == sum->cap) {
+			sum->cap = sum->cap ? 2 * sum->cap : 64;
+			sum->g = xrealloc(sum->g, sum->cap * sizeof *sum->g);
+		}
+		memset(&sum->g[gi], 0, sizeof sum->g[gi]);
+	}
+	struct group *g = &sum->g[gi];
+	g->tickets++;
+	for (int i = 0; i < NSTEP; i++) {
+		if (v->st[i] == ST_MET)
+			g->met[i]++;
+		else if (v->st[i] == ST_BREACHED)
+			g->breached[i]++;
+	}
+	if (v->open_over >= 0)
+		g->open_breached++;
+	if (v->status == ST_AT_RISK)
+		g->at_risk++;
+	if (t->done[ACK])
+		vec_push(&g->ack, t->done_at[ACK] - t->received);
+	if (t->done[RESPONSE])
+		vec_push(&g->response, t->done_at[RESPONSE] - t->received);
+}
+
+static const struct map *sort_groups;	/* for cmp_group */
+static size_t sort_ncol;
+
+/* Groups by their values, bytewise. */
 static int
 cmp_group(const void *a, const void *b)
 {
-	const struct group *x = *(struct group *const *)a;
-	const struct group *y = *(struct group *const *)b;
-	for (size_t i = 0; i < sort_ncols; i++) {
-		int c = str_cmp(x->val[i], y->val[i]);
+	struct str x = sort_groups->e[*(const size_t *)a].key;
+	struct str y = sort_groups->e[*(const size_t *)b].key;
+
+	for (size_t i = 0; i < sort_ncol; i++) {
+		int c = str_cmp(key_value(x, i), key_value(y, i));
 		if (c)
 			return c;
 	}
@@ -454,51 +1235,49 @@ cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Nearest rank: the value at rank ceil(num/den * n), in hours. */
+/* Hours, one decimal, at nearest rank NUM/DEN of V; empty when V is. */
 static void
-out_rank(struct csvout *w, struct i64vec *v, long num, long den)
+write_rank(struct csvout *w, struct i64vec *v, long num, long den)
 {
 	char buf[32];
+
 	if (v->n == 0) {
 		csvout_empty(w);
 		return;
 	}
-	size_t rank = (size_t)div_ceil((long long)v->n * num, den);
-	if (rank < 1)
-		rank = 1;
-	fmt_tenths(buf, v->v[rank - 1], 3600);
+	qsort(v->v, v->n, sizeof *v->v, cmp_i64);
+	fmt_tenths(buf, nearest_rank(v->v, v->n, num, den), 3600);
 	csvout_cstr(w, buf);
 }
 
 static void
-write_summary(struct sla *s)
+write_summary(struct summary *sum, struct csvout *w)
 {
-	struct csvout *w = s->app.out;
 	static const char *const cols[] = {
 		"tickets", "ack_met", "ack_breached", "response_met",
 		"response_breached", "resolve_met", "resolve_breached",
 		"open_breached", "at_risk", "response_met_pct",
 		"median_ack_hours", "p90_response_hours"
 	};
-	for (size_t i = 0; i < s->ngcols; i++)
-		csvout_cstr(w, s->gcols[i].name);
+	size_t n = map_count(&sum->groups);
+	size_t *order = xmalloc((n ? n : 1) * sizeof *order);
+
+	for (size_t i = 0; i < sum->ncol; i++)
+		csvout_cstr(w, sum->col[i].name);
 	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
 		csvout_cstr(w, cols[i]);
 	csvout_endrow(w);
-
-	struct group **all = xcalloc(s->ngroups ? s->ngroups : 1, sizeof *all);
-	size_t n = 0;
-	for (size_t b = 0; b < s->nbuckets; b++)
-		for (struct group *g = s->buckets[b]; g; g = g->next)
-			all[n++] = g;
-	sort_ncols = s->ngcols;
-	if (n > 1)
-		qsort(all, n, sizeof *all, cmp_group);
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	sort_groups = &sum->groups;
+	sort_ncol = sum->ncol;
+	qsort(order, n, sizeof *order, cmp_group);
 	for (size_t k = 0; k < n; k++) {
-		struct group *g = all[k];
+		struct group *g = &sum->g[order[k]];
+		struct str key = sum->groups.e[order[k]].key;
 		char buf[32];
-		for (size_t i = 0; i < s->ngcols; i++)
-			csvout_str(w, g->val[i]);
+		for (size_t i = 0; i < sum->ncol; i++)
+			csvout_str(w, key_value(key, i));
 		csvout_int(w, g->tickets);
 		for (int i = 0; i < NSTEP; i++) {
 			csvout_int(w, g->met[i]);
@@ -506,25 +1285,21 @@ write_summary(struct sla *s)
 		}
 		csvout_int(w, g->open_breached);
 		csvout_int(w, g->at_risk);
-		long long den = g->met[RESP] + g->breached[RESP];
+		long long den = g->met[RESPONSE] + g->breached[RESPONSE];
 		if (den == 0)
 			csvout_empty(w);
 		else {
-			fmt_tenths(buf, (long long)g->met[RESP] * 100, den);
+			fmt_tenths(buf, (long long)g->met[RESPONSE] * 100, den);
 			csvout_cstr(w, buf);
 		}
-		if (g->ack.n > 1)
-			qsort(g->ack.v, g->ack.n, sizeof *g->ack.v, cmp_i64);
-		if (g->resp.n > 1)
-			qsort(g->resp.v, g->resp.n, sizeof *g->resp.v, cmp_i64);
-		out_rank(w, &g->ack, 1, 2);
-		out_rank(w, &g->resp, 9, 10);
+		write_rank(w, &g->ack, 1, 2);
+		write_rank(w, &g->response, 9, 10);
 		csvout_endrow(w);
 	}
-	free(all);
+	free(order);
 }
 
-/* ---- output formatting ---- */
+/* ---- output ---- */
 
 /* fmt_rfc3339 with the date part cached per local day: three deadlines a
  * row fall on few distinct days. */
@@ -565,304 +1340,119 @@ fmt_due(char *buf, tstamp t)
 	return RFC3339_LEN;
 }
 
-/* ---- one ticket ---- */
-
-struct cols {
-	int id, recv, category, priority, subject, text, step[NSTEP];
+/* The computed columns of verdict V, into COMP (pointing into BUF). */
+struct compbuf {
+	char due[NSTEP][RFC3339_LEN + 8], over[32], paused[32];
 };
 
-static bool
-is_urgent_category(const struct sla *s, struct str cat)
+static void
+computed_columns(const struct sla *s, const struct verdict *v, struct str *comp,
+    struct compbuf *buf)
 {
-	for (size_t i = 0; i < s->nurgent_cats; i++)
-		if (str_eq_ci(cat, s->urgent_cats[i]))
-			return true;
-	return false;
-}
-
-static const struct policy_row *
-find_policy(const struct sla *s, struct str cat, int prio)
-{
-	for (size_t i = 0; i < s->npolicy; i++) {
-		const struct policy_row *p = &s->policy[i];
-		if (p->priority != PRIO_ANY && p->priority != prio)
-			continue;
-		if (p->category && !str_eq_ci(cat, (struct str){ p->category, p->catlen }))
-			continue;
-		return p;
-	}
-	return NULL;
-}
-
-/* pattern_match() through the memo: 1, 0, or -1 (never remembered). */
-static int
-match_urgent(struct sla *s, const struct str *f)
-{
-	if (f->n > MEMO_KEY)
-		return pattern_match(s->pat, f->p, f->n);
-	uint64_t h = f->n, w;
-	size_t i = 0;
-	for (; i + 8 <= f->n; i += 8) {		/* eight bytes a step */
-		memcpy(&w, f->p + i, 8);
-		h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
-		h ^= h >> 29;
-	}
-	w = 0;
-	memcpy(&w, f->p + i, f->n - i);
-	h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
-	h ^= h >> 32;
-	struct memo *m = &s->memo[h % MEMO_SLOTS];
-	if (m->len == f->n + 1 && (f->n == 0 || memcmp(m->key, f->p, f->n) == 0))
-		return m->result;
-	int r = pattern_match(s->pat, f->p, f->n);
-	if (r >= 0) {
-		m->len = (uint32_t)f->n + 1;
-		m->result = r;
-		if (f->n)
-			memcpy(m->key, f->p, f->n);
-	}
-	return r;
-}
-
-/* Evaluate REC into E.  Returns false when the row was rejected. */
-static bool
-evaluate(struct sla *s, const struct stream *in, const struct record *r,
-    const struct cols *c, struct eval *e)
-{
-	struct app *a = &s->app;
-	tstamp asof = a->opt.as_of;
+	static const struct str level[4] = {
+		{ "0", 1 }, { "1", 1 }, { "2", 1 }, { "3", 1 }
+	};
 	static const struct str empty = { "", 0 };
 
-	if (!app_fields_ok(a, in, r))
-		return false;
-	if (str_trim(r->f[c->id]).n == 0) {
-		app_reject(a, in, r, stream_colname(in, c->id),
-		    "required value missing", NULL);
-		return false;
-	}
-	struct str v = str_trim(r->f[c->recv]);
-	if (v.n == 0) {
-		app_reject(a, in, r, stream_colname(in, c->recv),
-		    "required value missing", NULL);
-		return false;
-	}
-	if (parse_timestamp(v, &e->recv, NULL)) {
-		app_reject(a, in, r, stream_colname(in, c->recv),
-		    "invalid timestamp", &r->f[c->recv]);
-		return false;
-	}
-
-	struct str cat = c->category >= 0 ? str_trim(r->f[c->category]) : empty;
-	e->prio = -1;
-	if (c->priority >= 0) {
-		struct str p = str_trim(r->f[c->priority]);
-		if (str_eq_cstr_ci(p, "urgent"))
-			e->prio = PRIO_URGENT;
-		else if (str_eq_cstr_ci(p, "normal"))
-			e->prio = PRIO_NORMAL;
-		else if (p.n) {
-			app_reject(a, in, r, stream_colname(in, c->priority),
-			    "unknown priority", &r->f[c->priority]);
-			return false;
-		}
-	}
-
+	comp[C_PRIORITY] = priority_str[v->priority];
 	for (int i = 0; i < NSTEP; i++) {
-		e->done[i] = false;
-		if (c->step[i] < 0)
+		struct str *due = &comp[C_ACK_DUE + 2 * i];
+		struct str *st = &comp[C_ACK_STATUS + 2 * i];
+		if (v->st[i] == ST_NONE) {
+			*due = *st = empty;
 			continue;
-		v = str_trim(r->f[c->step[i]]);
-		if (v.n == 0)
-			continue;
-		tstamp t;
-		if (parse_timestamp(v, &t, NULL)) {
-			app_reject(a, in, r, stream_colname(in, c->step[i]),
-			    "invalid timestamp", &r->f[c->step[i]]);
-			return false;
 		}
-		if (t < e->recv) {
-			app_reject(a, in, r, stream_colname(in, c->step[i]),
-			    "before received_at", &r->f[c->step[i]]);
-			return false;
-		}
-		if (t <= asof) {	/* a later step has not happened yet */
-			e->done[i] = true;
-			e->at[i] = t;
-		}
+		*due = (struct str){ buf->due[i], fmt_due(buf->due[i], v->due[i]) };
+		*st = status_str[v->st[i]];
 	}
-	/* A later step done completes the earlier ones. */
-	for (int i = NSTEP - 2; i >= 0; i--)
-		if (!e->done[i] && e->done[i + 1]) {
-			e->done[i] = true;
-			e->at[i] = e->at[i + 1];
-		}
-
-	if (e->prio < 0) {
-		e->prio = PRIO_NORMAL;
-		if (is_urgent_category(s, cat))
-			e->prio = PRIO_URGENT;
-		else if (s->pat) {
-			int cols2[2] = { c->subject, c->text };
-			for (int k = 0; k < 2 && e->prio == PRIO_NORMAL; k++) {
-				if (cols2[k] < 0)
-					continue;
-				const struct str *f = &r->f[cols2[k]];
-				int m = match_urgent(s, f);
-				if (m < 0) {
-					app_reject(a, in, r, stream_colname(in, cols2[k]),
-					    s->pat_why, NULL);
-					return false;
-				}
-				if (m > 0)
-					e->prio = PRIO_URGENT;
-			}
-		}
-	}
-
-	const struct policy_row *p = find_policy(s, cat, e->prio);
-	if (!p) {
-		char why[200], cb[100];
-		snprintf(why, sizeof why,
-		    "no policy row for category '%s' and priority %s",
-		    str_cpy(cb, sizeof cb, cat), prioname[e->prio]);
-		app_reject(a, in, r, NULL, why, NULL);
-		return false;
-	}
-
-	e->status = ST_NONE;
-	e->breach = e->open_breach = false;
-	e->over = e->open_over = 0;
-	for (int i = 0; i < NSTEP; i++) {
-		e->st[i] = ST_NONE;
-		e->has_target[i] = p->target[i].kind != DUR_NONE;
-		if (!e->has_target[i])
-			continue;
-		tstamp due;
-		if (duration_apply(&p->target[i], &s->hours, e->recv, &due)) {
-			char why[120];
-			snprintf(why, sizeof why,
-			    "no business time for the %s target within %d days",
-			    stepname[i], HOURS_SCAN_DAYS);
-			app_reject(a, in, r, NULL, why, NULL);
-			return false;
-		}
-		e->due[i] = due;
-		int st;
-		int64_t over = -1;
-		if (e->done[i]) {
-			st = e->at[i] <= due ? ST_MET : ST_BREACHED;
-			if (st == ST_BREACHED)
-				over = e->at[i] - due;
-		} else if (asof > due) {
-			st = ST_BREACHED;
-			over = asof - due;
-			e->open_breach = true;
-			if (over > e->open_over)
-				e->open_over = over;
-		} else {
-			bool risk;
-			if (p->warn[i].kind == DUR_NONE)
-				risk = 4 * (asof - e->recv) >= 3 * (due - e->recv);
-			else {
-				tstamp warn;
-				if (duration_apply(&p->warn[i], &s->hours, e->recv, &warn)) {
-					char why[120];
-					snprintf(why, sizeof why,
-					    "no business time for the %s warning within %d days",
-					    stepname[i], HOURS_SCAN_DAYS);
-					app_reject(a, in, r, NULL, why, NULL);
-					return false;
-				}
-				risk = asof >= warn;
-			}
-			st = risk ? ST_AT_RISK : ST_PENDING;
-		}
-		if (st == ST_BREACHED) {
-			e->breach = true;
-			if (over > e->over)
-				e->over = over;
-		}
-		e->st[i] = st;
-		if (st > e->status)
-			e->status = st;
-	}
-	return true;
+	comp[C_STATUS] = v->status == ST_NONE ? empty : status_str[v->status];
+	comp[C_OVERDUE] = v->over < 0 ? empty :
+	    (struct str){ buf->over, fmt_tenths(buf->over, v->over, 3600) };
+	comp[C_ESCALATION] = level[escalation_level(v->open_over, s->esc1,
+	    s->esc2)];
+	if (s->pauses.given)
+		comp[C_PAUSED] = v->paused == 0 ? STR_C("0.0") :
+		    (struct str){ buf->paused, fmt_tenths(buf->paused, v->paused,
+		    3600) };
 }
 
-static int
-escalation(const struct sla *s, const struct eval *e)
-{
-	if (!e->open_breach)
-		return 0;
-	if (e->open_over >= s->esc2)
-		return 3;
-	if (e->open_over >= s->esc1)
-		return 2;
-	return 1;
-}
+/* ---- the run ---- */
 
 static void
-summarize(struct sla *s, const struct record *r, const struct eval *e,
-    const struct str *comp)
+parse_options(struct sla *s, int argc, char **argv, const char **policy,
+    const char **holidays, const char **pauses)
 {
-	struct str vals[64], *v = vals;
-	char month[16];
-	if (s->ngcols > 64)
-		v = xcalloc(s->ngcols, sizeof *v);	/* only with absurd lists */
-	for (size_t i = 0; i < s->ngcols; i++) {
-		const struct gcol *g = &s->gcols[i];
-		if (g->src == SRC_INPUT)
-			v[i] = r->f[g->idx];
-		else if (g->src == SRC_COMPUTED)
-			v[i] = comp[g->idx];
-		else {
-			fmt_date(month, local_date(e->recv));
-			v[i] = (struct str){ month, 7 };
+	const char *hours_spec = NULL, *pattern_src = DEFAULT_PATTERN;
+	int ch;
+
+	parse_urgent_categories(&s->urgency, "safety,warranty");
+	s->esc1 = 24 * 3600;
+	s->esc2 = 72 * 3600;
+	while ((ch = getopt_long(argc, argv, COMMON_SHORTOPTS "p:", longopts,
+	    NULL)) != -1) {
+		switch (common_option(&s->app.opt, ch, optarg)) {
+		case 1:
+			continue;
+		case -1:
+			usage();
+		}
+		switch (ch) {
+		case 'p': *policy = optarg; break;
+		case OPT_HOURS: hours_spec = optarg; break;
+		case OPT_HOLIDAYS: *holidays = optarg; break;
+		case OPT_PAUSES: *pauses = optarg; break;
+		case OPT_URGENT_CATEGORIES:
+			parse_urgent_categories(&s->urgency, optarg);
+			break;
+		case OPT_URGENT_PATTERN: pattern_src = optarg; break;
+		case OPT_ESCALATE: parse_escalate(s, optarg); break;
+		case OPT_ONLY: parse_only(s, optarg); break;
+		case OPT_SUMMARY: s->summary_arg = optarg; break;
+		case OPT_ALERT: s->alert_opt = true; break;
+		default: usage();
 		}
 	}
-	struct group *g = find_group(s, v);
-	if (v != vals)
-		free(v);
-	g->tickets++;
-	for (int i = 0; i < NSTEP; i++) {
-		if (e->st[i] == ST_MET)
-			g->met[i]++;
-		else if (e->st[i] == ST_BREACHED)
-			g->breached[i]++;
+	if (common_finish(&s->app.opt) == -1)
+		usage();
+	hours_init(&s->hours);
+	if (hours_spec) {
+		char err[300];
+		if (hours_parse(&s->hours, hours_spec, err, sizeof err)) {
+			warnmsg("--hours: %s", err);
+			usage();
+		}
 	}
-	if (e->open_breach)
-		g->open_breached++;
-	if (e->status == ST_AT_RISK)
-		g->at_risk++;
-	if (e->done[ACK])
-		vec_push(&g->ack, e->at[ACK] - e->recv);
-	if (e->done[RESP])
-		vec_push(&g->resp, e->at[RESP] - e->recv);
+	set_urgent_pattern(&s->urgency, pattern_src);
 }
 
 /* Free what the run allocated, at its end. */
 static void
 sla_free(struct sla *s)
 {
-	for (size_t i = 0; i < s->npolicy; i++)
-		free(s->policy[i].category);
-	free(s->policy);
+	for (size_t i = 0; i < s->policy.n; i++)
+		free((char *)s->policy.row[i].category.p);
+	for (size_t i = 0; i < s->policy.n; i++)
+		free((char *)s->policy.row[i].class.p);
+	free(s->policy.row);
+	if (s->pauses.given) {
+		free(s->pauses.slot);
+		free(s->pauses.p);
+		arena_free(&s->pauses.keys);
+	}
 	hours_free(&s->hours);
-	free(s->urgent_cats);
-	pattern_free(s->pat);
-	free(s->memo);
-	free(s->gcols);
-	for (size_t b = 0; b < s->nbuckets; b++)
-		for (struct group *g = s->buckets[b], *next; g; g = next) {
-			next = g->next;
-			for (size_t i = 0; i < s->ngcols; i++)
-				free((char *)g->val[i].p);
-			free(g->val);
-			free(g->ack.v);
-			free(g->resp.v);
-			free(g);
-		}
-	free(s->buckets);
+	free(s->urgency.categories);
+	pattern_free(s->urgency.pattern);
+	memo_free(s->urgency.memo);
+	for (size_t i = 0; i < map_count(&s->sum.groups); i++) {
+		free(s->sum.g[i].ack.v);
+		free(s->sum.g[i].response.v);
+	}
+	free(s->sum.g);
+	for (size_t i = 0; i < s->sum.ncol; i++)
+		free(s->sum.col[i].own);
+	free(s->sum.col);
+	free(s->sum.key);
+	map_free(&s->sum.groups);
 	common_free(&s->app.opt);
 }
 
@@ -870,160 +1460,84 @@ int
 main(int argc, char **argv)
 {
 	static struct sla s;
-	const char *policy_path = NULL, *holidays_path = NULL, *hours_spec = NULL;
-	static const char default_pattern[] = DEFAULT_PATTERN;
-	const char *pattern_src = default_pattern;
-	int ch;
-
-	progname = "complaint-sla";
-	argv[0] = (char *)progname;	/* getopt names the program so, too */
-	common_init(&s.app.opt);
-	parse_urgent_categories(&s, "safety,warranty");
-	s.esc1 = 24 * 3600;
-	s.esc2 = 72 * 3600;
-	while ((ch = getopt_long(argc, argv, COMMON_SHORTOPTS "p:", longopts,
-	    NULL)) != -1) {
-		switch (common_option(&s.app.opt, ch, optarg)) {
-		case 1:
-			continue;
-		case -1:
-			usage_cs();
-		}
-		switch (ch) {
-		case 'h':
-			printf("usage: %s %s\n", progname, SYNOPSIS);
-			exit(EXIT_OK);
-		case 'V':
-			print_version();
-		case 'p':
-			policy_path = optarg;
-			break;
-		case OPT_HOURS:
-			hours_spec = optarg;
-			break;
-		case OPT_HOLIDAYS:
-			holidays_path = optarg;
-			break;
-		case OPT_URGENT_CATEGORIES:
-			parse_urgent_categories(&s, optarg);
-			break;
-		case OPT_URGENT_PATTERN:
-			pattern_src = optarg;
-			break;
-		case OPT_ESCALATE:
-			parse_escalate(&s, optarg);
-			break;
-		case OPT_ONLY:
-			parse_only(&s, optarg);
-			break;
-		case OPT_SUMMARY:
-			s.summary_arg = optarg;
-			break;
-		case OPT_ALERT:
-			s.alert_opt = true;
-			break;
-		default:
-			usage_cs();
-		}
-	}
-	if (common_finish(&s.app.opt) == -1)
-		usage_cs();
-
-	hours_init(&s.hours);
-	if (hours_spec) {
-		char err[200];
-		if (hours_parse(&s.hours, hours_spec, err, sizeof err)) {
-			warnmsg("--hours: %s", err);
-			usage_cs();
-		}
-	}
-	if (*pattern_src) {
-		s.pat = pattern_compile(pattern_src, strlen(pattern_src), true,
-		    "--urgent-pattern");
-		s.memo = xcalloc(MEMO_SLOTS, sizeof *s.memo);
-		if (pattern_src == default_pattern)
-			snprintf(s.pat_why, sizeof s.pat_why,
-			    "the default --urgent-pattern hit a match limit");
-		else
-			snprintf(s.pat_why, sizeof s.pat_why,
-			    "--urgent-pattern '%.200s' hit a match limit", pattern_src);
-	}
-	if (policy_path)
-		read_policy(&s, policy_path);
-	else
-		builtin_policy(&s);
-	if (holidays_path)
-		read_holidays(&s, holidays_path);
-
+	const char *policy_path = NULL, *holidays_path = NULL, *pauses_path = NULL;
 	struct stream in;
 	struct record rec;
 	struct cols c;
+	struct outcols oc;
+
+	argv[0] = (char *)info.name;	/* getopt names the program so, too */
+	prog_start(&info, &s.app.opt);
+	names_init();
+	parse_options(&s, argc, argv, &policy_path, &holidays_path, &pauses_path);
+	if (policy_path)
+		read_policy(&s.policy, policy_path);
+	else
+		builtin_policy(&s.policy);
+	if (holidays_path)
+		read_holidays(&s.hours, holidays_path);
+	if (pauses_path)
+		read_pauses(&s.pauses, &s.app, pauses_path, s.app.opt.as_of);
+
+	const struct column spec[] = {
+		{ "id", true, &c.id }, { "received_at", true, &c.received },
+		{ "class", false, &c.class }, { "category", false, &c.category },
+		{ "priority", false, &c.priority },
+		{ "subject", false, &c.subject }, { "text", false, &c.text },
+		{ step[ACK].done, false, &c.done[ACK] },
+		{ step[RESPONSE].done, false, &c.done[RESPONSE] },
+		{ step[RESOLVE].done, false, &c.done[RESOLVE] },
+		{ NULL, false, NULL }
+	};
 	stream_open(&in, argv + optind, argc - optind, s.app.opt.dialect,
 	    s.app.opt.map, s.app.opt.nmap);
-	c.id = stream_need(&in, "id");
-	c.recv = stream_need(&in, "received_at");
-	c.category = stream_col(&in, "category");
-	c.priority = stream_col(&in, "priority");
-	c.subject = stream_col(&in, "subject");
-	c.text = stream_col(&in, "text");
-	for (int i = 0; i < NSTEP; i++)
-		c.step[i] = stream_col(&in, stepcol[i]);
+	stream_columns(&in, spec);
+	if (!s.policy.has_class)
+		c.class = -1;	/* every class alike: not read */
 	s.app.rej_header = in.header;
+	s.app.opt.dialect = in.dialect;		/* the output's is the input's */
+	size_t ncomp = s.pauses.given ? NCOMP : NCOMP - 1;
 	if (s.summary_arg)
-		setup_summary(&s, &in);
+		setup_summary(&s.sum, s.summary_arg, &in, ncomp);
 	app_open_output(&s.app);
+	if (stream_empty(&in) && !s.summary_arg) {	/* a quiet day */
+		stream_close(&in);
+		int status = app_finish(&s.app, 0);
+		sla_free(&s);
+		return status;
+	}
 
-	struct outcols oc;
-	outcols_init(&oc, &in, compname, NCOMP);
 	/* Every computed column is a priority, a timestamp, a status or a
 	 * number: made of the bytes of csvout_known(). */
 	static const unsigned char all_known[NCOMP] = {
-		1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
 	};
+	outcols_init(&oc, &in, compname, ncomp);
 	outcols_known(&oc, all_known);
 	if (!s.summary_arg)
 		outcols_header(&oc, s.app.out, &in);
 
-	static const struct str esc_s[4] = {
-		{ "0", 1 }, { "1", 1 }, { "2", 1 }, { "3", 1 }
-	};
-	char due_buf[NSTEP][RFC3339_LEN + 8], over_buf[32];
 	struct str comp[NCOMP];
-	struct eval e;
+	struct compbuf buf;
+	struct ticket t;
+	struct verdict v;
 	while (stream_next(&in, &rec)) {
-		if (!evaluate(&s, &in, &rec, &c, &e))
+		struct row w;
+		if (!row_start(&w, &s.app, &in, &rec, ROW_STREAM) ||
+		    !judge(&s, &w, &c, &v, &t))
 			continue;
-		if (s.only_set && (e.status == ST_NONE || !s.only[e.status]))
+		if (s.only_set && (v.status == ST_NONE || !s.only[v.status]))
 			continue;
-		comp[C_PRIORITY] = priostr[e.prio];
-		for (int i = 0; i < NSTEP; i++) {
-			struct str *due = &comp[C_ACK_DUE + 2 * i];
-			struct str *st = &comp[C_ACK_STATUS + 2 * i];
-			if (e.st[i] == ST_NONE) {
-				*due = *st = (struct str){ "", 0 };
-				continue;
-			}
-			due->p = due_buf[i];
-			due->n = fmt_due(due_buf[i], e.due[i]);
-			*st = ststr[e.st[i]];
-		}
-		comp[C_STATUS] = e.status == ST_NONE ? (struct str){ "", 0 }
-		    : ststr[e.status];
-		if (e.breach)
-			comp[C_OVERDUE] = (struct str){ over_buf,
-			    fmt_tenths(over_buf, e.over, 3600) };
-		else
-			comp[C_OVERDUE] = (struct str){ "", 0 };
-		comp[C_ESCALATION] = esc_s[escalation(&s, &e)];
-		if (e.open_breach)
+		computed_columns(&s, &v, comp, &buf);
+		if (v.open_over >= 0)
 			s.alert = true;
 		if (s.summary_arg)
-			summarize(&s, &rec, &e, comp);
+			summarize(&s, &rec, &t, &v, comp);
 		else
 			outcols_row(&oc, s.app.out, &rec, comp);
 	}
 	if (s.summary_arg)
-		write_summary(&s);
+		write_summary(&s.sum, s.app.out);
 	stream_close(&in);
 	outcols_free(&oc);
 	int status = app_finish(&s.app, s.alert_opt && s.alert);

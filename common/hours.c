@@ -30,11 +30,21 @@ hours_free(struct hours *h)
 	h->nonce = h->capon = 0;
 }
 
+/* The forms accepted, for the messages (a refused value says them). */
+static const char SPEC_FORM[] =
+    "days, then windows: 'Mon-Fri 09:00-13:00,14:00-18:00; Sat 09:00-14:00'";
+static const char DAY_FORM[] =
+    "Mon .. Sun, a range such as Mon-Fri, or a list such as Mon,Wed";
+static const char WINDOW_FORM[] = "HH:MM-HH:MM, 24:00 allowed as an end";
+
+/* "WHAT 'S' (expected EXPECTED)" into err; returns -1. */
 static int
-seterr(char *err, size_t cap, const char *what, struct str s)
+seterr(char *err, size_t cap, const char *what, struct str s,
+    const char *expected)
 {
 	char v[64];
-	snprintf(err, cap, "%s '%s'", what, str_cpy(v, sizeof v, s));
+	snprintf(err, cap, "%s '%s' (expected %s)", what,
+	    str_msg(v, sizeof v, s), expected);
 	return -1;
 }
 
@@ -77,9 +87,9 @@ hours_parse(struct hours *h, const char *spec, char *err, size_t cap)
 		struct str days = str_trim((struct str){ group.p, k });
 		struct str wins = { group.p + k, group.n - k };
 		if (days.n == 0)
-			return seterr(err, cap, "no days in", group);
+			return seterr(err, cap, "no days in", group, SPEC_FORM);
 		if (wins.n == 0)
-			return seterr(err, cap, "no windows in", group);
+			return seterr(err, cap, "no windows in", group, SPEC_FORM);
 
 		bool these[7] = { false };
 		struct str dl = days, item;
@@ -94,12 +104,13 @@ hours_parse(struct hours *h, const char *spec, char *err, size_t cap)
 			} else
 				a = b = parse_day(item);
 			if (a < 0 || b < 0)
-				return seterr(err, cap, "bad day", item);
+				return seterr(err, cap, "bad day", item, DAY_FORM);
 			for (int d = a;; d = (d + 1) % 7) {	/* Sat-Mon wraps */
 				if (named[d] || these[d]) {
 					char m[32];
 					snprintf(m, sizeof m, "%s named twice in", dayname[d]);
-					return seterr(err, cap, m, str_of(spec));
+					return seterr(err, cap, m, str_of(spec),
+					    "each day in one group only");
 				}
 				these[d] = true;
 				if (d == b)
@@ -117,21 +128,25 @@ hours_parse(struct hours *h, const char *spec, char *err, size_t cap)
 			if (!dash ||
 			    parse_hhmm(str_trim((struct str){ item.p, (size_t)(dash - item.p) }), &o, false) ||
 			    parse_hhmm(str_trim((struct str){ dash + 1, item.n - (size_t)(dash + 1 - item.p) }), &c, true))
-				return seterr(err, cap, "bad window", item);
+				return seterr(err, cap, "bad window", item,
+				    WINDOW_FORM);
 			if (o >= c)
-				return seterr(err, cap, "window ends before it starts", item);
+				return seterr(err, cap, "window ends before it starts",
+				    item, WINDOW_FORM);
 			if (nw == HOURS_MAXWIN)
-				return seterr(err, cap, "too many windows in", group);
+				return seterr(err, cap, "too many windows in", group,
+				    "at most 16 windows a day");
 			w[nw].open = o;
 			w[nw].close = c;
 			nw++;
 		}
 		if (nw == 0)
-			return seterr(err, cap, "no windows in", group);
+			return seterr(err, cap, "no windows in", group, SPEC_FORM);
 		qsort(w, (size_t)nw, sizeof w[0], cmpwin);
 		for (int i = 1; i < nw; i++)
 			if (w[i].open < w[i - 1].close)
-				return seterr(err, cap, "overlapping windows in", group);
+				return seterr(err, cap, "overlapping windows in",
+				    group, "windows that touch at most");
 		for (int d = 0; d < 7; d++) {
 			if (!these[d])
 				continue;
@@ -142,7 +157,8 @@ hours_parse(struct hours *h, const char *spec, char *err, size_t cap)
 		ngroups++;
 	}
 	if (ngroups == 0)
-		return seterr(err, cap, "no open hours in", str_of(spec));
+		return seterr(err, cap, "no open hours in", str_of(spec),
+		    SPEC_FORM);
 	return 0;
 }
 
@@ -254,6 +270,33 @@ hours_add(const struct hours *h, tstamp t, int64_t secs, tstamp *out)
 		}
 	}
 	return -1;
+}
+
+int64_t
+hours_between(const struct hours *h, tstamp a, tstamp b)
+{
+	int64_t sum = 0;
+
+	if (b <= a)
+		return 0;
+	if (!h->set && !h->any_holiday)
+		return b - a;
+	for (day_t d = local_date(a), last = local_date(b); d <= last; d++) {
+		if (!hours_open_day(h, d))
+			continue;
+		int wd = weekday(d);
+		for (int i = 0; i < h->nwin[wd]; i++) {
+			tstamp ws, we;
+			window_real(d, &h->win[wd][i], &ws, &we);
+			if (ws < a)
+				ws = a;
+			if (we > b)
+				we = b;
+			if (we > ws)
+				sum += we - ws;
+		}
+	}
+	return sum;
 }
 
 int

@@ -52,6 +52,9 @@ bool hours_open_day(const struct hours *h, day_t d);
  * T is outside the windows.  0, or -1 when no open time is found within
  * HOURS_SCAN_DAYS closed days in a row. */
 int hours_add(const struct hours *h, tstamp t, int64_t secs, tstamp *out);
+/* The business time between A and B (seconds inside the windows of open
+ * days; 0 when B <= A). */
+int64_t hours_between(const struct hours *h, tstamp a, tstamp b);
 /* The close of the N-th business day after the local day of T (N >= 1). */
 int hours_add_days(const struct hours *h, tstamp t, int64_t n, tstamp *out);
 /* End of day: the last close of the business day of T if T is on a

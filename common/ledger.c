@@ -152,6 +152,13 @@ lock_ledger(struct ledger *l)
 		}
 		if (fd == -1)
 			fatal_errno("%s", l->path);
+		if (created) {
+			/* From now on a failure or a signal removes it, also
+			 * while the lock is awaited. */
+			l->fd = fd;
+			l->created = true;
+			on_fatal(uncreate, l);
+		}
 		struct stat a, b;
 		if (fstat(fd, &a) == -1)
 			fatal_errno("%s", l->path);
@@ -162,12 +169,16 @@ lock_ledger(struct ledger *l)
 		if (stat(l->path, &b) == 0 && a.st_dev == b.st_dev &&
 		    a.st_ino == b.st_ino) {
 			l->fd = fd;
-			l->created = created;
-			if (created)
-				on_fatal(uncreate, l);
 			return;
 		}
-		close(fd);	/* replaced meanwhile: lock the new one */
+		/* Replaced meanwhile (by a run that held the lock): lock the
+		 * new one; the file we created is that run's now. */
+		if (created) {
+			off_fatal(uncreate, l);
+			l->created = false;
+		}
+		l->fd = -1;
+		close(fd);
 	}
 	fatal("%s: replaced again and again while waiting for its lock",
 	    l->path);
@@ -212,6 +223,9 @@ ledger_open(struct app *a, const char *path, const char *const *cols,
 	while (cols[l->ncol] != NULL)
 		l->ncol++;
 	l->dry_run = dry_run;
+	/* Nothing is recorded as sent unless it was: the output must be
+	 * taken whole by its reader (a pipe's too: opts.h, confirm_output). */
+	a->confirm_output = !dry_run;
 	l->fd = -1;
 	l->path = resolve(path);
 	if (!dry_run)

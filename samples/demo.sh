@@ -35,7 +35,7 @@ count() { [ -f "$2" ] && awk -v col="$1" -v want="$3" '
 case $st in
 0) meaning="nothing needs a person" ;;
 1) meaning="some rows were rejected: see the rejected-*.csv files and errors.log" ;;
-3) meaning="something needs a person: overdue reminders, breached inquiries, unclassified claims, contracts at their last stage, wrong referrals" ;;
+3) meaning="something needs a person: overdue reminders, breached inquiries, unclassified claims, contracts at their last stage, wrong referrals, calls without cover" ;;
 *) meaning="a step failed: see errors.log" ;;
 esac
 echo "Nightly job of $day (exit status $st: $meaning)"
@@ -47,6 +47,7 @@ echo "  claims as inquiries: $(count status "$dir/claims-sla.csv" breached) brea
 echo "  renewals:         $(rows "$dir/renewals.csv") contracts end soon ($(count stage "$dir/renewals.csv" 7) within a week, $(count stage "$dir/renewals.csv" expired) expired)"
 echo "  surveys:          $(rows "$dir/invitations.csv") customers invited"
 echo "  dispatch audit:   $(rows "$dir/audit.csv") calls yesterday ($(count verdict "$dir/audit.csv" ok) ok)"
+echo "  roadside cover:   $(rows "$dir/uncovered.csv") calls yesterday without cover"
 if [ -f "$dir/on-duty.csv" ]; then
 	echo "  on duty tomorrow at noon:"
 	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }

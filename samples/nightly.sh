@@ -20,6 +20,7 @@
 #   invitations.csv       satisfaction surveys to send after yesterday's visits
 #   on-duty.csv           the duty dealer of each region tomorrow at noon
 #   audit.csv             yesterday's dispatch calls checked against the roster
+#   uncovered.csv         yesterday's calls served without roadside-assistance cover
 #   rejected-*.csv        rows a program could not read
 #   errors.log            what the programs said on standard error
 # A second run for the same night (a rerun after a failure, or by hand)
@@ -29,7 +30,7 @@
 # Exit status, for cron's `|| mail`: 0 nothing needs a person; 3 something
 # does (overdue reminders, breached inquiries, unclassified claims, a
 # contract at its last stage, a region without a duty dealer, a wrong
-# referral); 1 some rows were rejected; 2 a step failed, or the previous
+# referral, a call served without cover); 1 some rows were rejected; 2 a step failed, or the previous
 # run still holds the lock (named, with its start, on standard error).
 #
 # crontab(5) line, as the back-office user (cron's PATH is enough: the
@@ -113,12 +114,14 @@ step reminders-excel svc-remind --as-of "$as_of" --tz "$tz" --alert \
 	"$data/svc-history-excel.csv"
 
 # The morning worklist of inquiries: business-hour deadlines count the
-# union's opening hours and holidays.
+# union's opening hours and holidays; institutional clients (emergency
+# services, government) are promised more; the clock stops while the
+# dealer waits on the customer or on parts.
 hours='Mon-Fri 08:00-18:00; Sat 09:00-14:00'
 step worklist complaint-sla --as-of "$as_of" --tz "$tz" --alert \
-	-p "$data/sla-policy.csv" --hours "$hours" \
-	--holidays "$data/holidays.csv" --only breached,at_risk \
-	-o "$dir/worklist.csv" "$data/tickets.csv"
+	-p "$data/sla-policy-classes.csv" --hours "$hours" \
+	--holidays "$data/holidays.csv" --pauses "$data/pauses.csv" \
+	--only breached,at_risk -o "$dir/worklist.csv" "$data/tickets.csv"
 
 # Extended-warranty offers: coverage that ends within 30 days.
 step offers warranty-check --as-of "$as_of" --tz "$tz" \
@@ -154,6 +157,14 @@ step on-duty duty-roster who --as-of "$tomorrow 12:00" --tz "$tz" \
 step audit duty-roster audit --as-of "$as_of" --tz "$tz" \
 	-r "$data/roster.csv" --since "$yesterday" --until "$day" \
 	-o "$dir/audit.csv" "$data/calls.csv"
+
+# Yesterday's calls served without roadside-assistance cover: the month's
+# log in (earlier calls count toward the year's calls), yesterday's out.
+step assist assist-check --as-of "$as_of" --tz "$tz" --alert \
+	-S "$data/assist-subscriptions.csv" -P "$data/assist-plans.csv" \
+	--since "$yesterday" --until "$day" \
+	--only no_subscription,unknown,void,not_started,expired,waiting,wrong_vehicle,not_covered,over_limit \
+	-o "$dir/uncovered.csv" "$data/calls.csv"
 
 [ -s "$dir/errors.log" ] || rm -f "$dir/errors.log"
 exit "$worst"

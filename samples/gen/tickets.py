@@ -23,6 +23,21 @@ LT_NAMES = ["Jonas Kazlauskas", "Ona Petrauskienė", "Tomas Jankauskas",
 RU_NAMES = ["Сергей Иванов", "Ольга Смирнова", "Дмитрий Кузнецов",
             "Наталья Попова", "Алексей Волков", "Ирина Морозова"]
 EN_NAMES = ["Mark Ellison", "Anna Berg", "Peter Novak", "Julia Schmidt"]
+# The client class of each customer (complaint-sla's policy `class`):
+# the contact of an emergency service's vehicles, of an embassy or a
+# municipality, of a taxi, leasing or rental fleet; everyone else private.
+# By customer, so that a customer's tickets always have the same class;
+# no random draw, so that the other columns stay as they were.
+CLASS = {
+    "Darius Butkus": "emergency",       # fire and rescue board's fleet
+    "Сергей Иванов": "emergency",       # ambulance station
+    "Mark Ellison": "gov",              # an embassy
+    "Anna Berg": "gov",                 # an embassy
+    "Giedrė Paulauskienė": "gov",       # the municipality
+    "Tomas Jankauskas": "fleet",        # a taxi company
+    "Алексей Волков": "fleet",          # a leasing company
+    "Peter Novak": "fleet",             # a car rental
+}
 
 # (category, language) -> [(subject, text)]
 TEXTS = {
@@ -192,10 +207,11 @@ def main():
         if resol_s and resol - recv < dt.timedelta(hours=20) and R.random() < 0.5:
             resp_s = ""
             ack_s = ""
-        rows.append([tid, stamp(recv, 0), channel, R.choice(DEALERS), name, vin(),
+        rows.append([tid, stamp(recv, 0), channel, R.choice(DEALERS), name,
+                     CLASS.get(name, "private"), vin(),
                      cat, prio, subject, text, ack_s, resp_s, resol_s])
     w = csv.writer(sys.stdout, lineterminator="\n")
-    w.writerow(["id", "received_at", "channel", "dealer", "customer", "vin",
+    w.writerow(["id", "received_at", "channel", "dealer", "customer", "class", "vin",
                 "category", "priority", "subject", "text", "acknowledged_at",
                 "responded_at", "resolved_at"])
     w.writerows(rows)

@@ -54,8 +54,19 @@ setup(struct hours *h, const char *spec)
 	int rc = hours_add(&h, ts(from), (int64_t)(hrs) * 3600, &o); expect_t(__LINE__, rc, o, want); } while (0)
 #define BD(spec, from, n, want) do { tstamp o = 0; setup(&h, spec); \
 	int rc = hours_add_days(&h, ts(from), n, &o); expect_t(__LINE__, rc, o, want); } while (0)
+#define BETWEEN(spec, from, to, want) do { setup(&h, spec); \
+	int64_t got = hours_between(&h, ts(from), ts(to)); if (got != (want)) { \
+	printf("line %d: %lld s between, expected %lld\n", __LINE__, \
+	(long long)got, (long long)(want)); failures++; } } while (0)
 #define EOD(spec, from, want) do { tstamp o = 0; setup(&h, spec); \
 	int rc = hours_eod(&h, ts(from), &o); expect_t(__LINE__, rc, o, want); } while (0)
+
+/* What the messages say is accepted (hours.c). */
+#define SPEC_FORM \
+	" (expected days, then windows: 'Mon-Fri 09:00-13:00,14:00-18:00; Sat 09:00-14:00')"
+#define DAY_FORM \
+	" (expected Mon .. Sun, a range such as Mon-Fri, or a list such as Mon,Wed)"
+#define WINDOW_FORM " (expected HH:MM-HH:MM, 24:00 allowed as an end)"
 
 static void
 bad_spec(int line, const char *spec, const char *want)
@@ -113,6 +124,17 @@ main(void)
 	ADD(wk, "2026-03-27 16:00", 4, "2026-03-30T11:00:00+03:00");
 	ADD(wk, "2026-10-23 16:00", 4, "2026-10-26T11:00:00+02:00");
 
+	/* Business time between two instants: what hours_add adds. */
+	BETWEEN(wk, "2026-11-20 17:00", "2026-11-23 12:00", 4 * 3600);
+	BETWEEN(wk, "2026-11-21 10:00", "2026-11-22 23:00", 0);	/* a weekend */
+	BETWEEN(wk, "2026-11-23 12:00", "2026-11-23 12:00", 0);
+	BETWEEN(wk, "2026-11-23 12:00", "2026-11-23 11:00", 0);	/* backwards */
+	BETWEEN(split, "2026-11-23 12:00", "2026-11-23 15:00", 2 * 3600);
+	BETWEEN(NULL, "2026-03-28 12:00", "2026-03-29 13:00", 24 * 3600);
+	BETWEEN("Sun 00:00-24:00", "2026-03-29 00:00", "2026-03-30 00:00", 23 * 3600);
+	BETWEEN("Sun 02:00-06:00", "2026-10-25 00:00", "2026-10-25 12:00", 5 * 3600);
+	BETWEEN(wk, "2026-03-27 16:00", "2026-03-30 11:00", 4 * 3600);
+
 	/* Nbd: the close of the N-th business day after the day of receipt. */
 	BD(wk, "2026-11-20 10:00", 1, "2026-11-23T18:00:00+02:00");
 	BD(wk, "2026-11-21 10:00", 1, "2026-11-23T18:00:00+02:00");
@@ -146,6 +168,11 @@ main(void)
 		    "2026-11-25T18:00:00+02:00");
 		rc = hours_eod(&h, ts("2026-11-23 10:00"), &o); expect_t(__LINE__, rc, o,
 		    "2026-11-25T18:00:00+02:00");
+		if (hours_between(&h, ts("2026-11-20 17:00"), ts("2026-11-25 12:00")) !=
+		    4 * 3600) {
+			printf("line %d: holidays between\n", __LINE__);
+			failures++;
+		}
 		if (!hours_open_day(&h, days_from_civil(2027, 11, 25)) ||
 		    hours_open_day(&h, days_from_civil(2027, 11, 24))) {
 			printf("line %d: yearly holiday\n", __LINE__);
@@ -159,6 +186,11 @@ main(void)
 		    "2026-12-26T02:00:00+02:00");
 		rc = hours_add_days(&h, ts("2026-12-23 20:00"), 1, &o); expect_t(__LINE__, rc, o,
 		    "2026-12-27T00:00:00+02:00");
+		if (hours_between(&h, ts("2026-12-23 20:00"), ts("2026-12-26 02:00")) !=
+		    6 * 3600) {
+			printf("line %d: holidays between, 24x7\n", __LINE__);
+			failures++;
+		}
 		/* Without a spec, eod is midnight, holiday or not. */
 		rc = hours_eod(&h, ts("2026-12-24 10:00"), &o); expect_t(__LINE__, rc, o,
 		    "2026-12-25T00:00:00+02:00");
@@ -193,21 +225,21 @@ main(void)
 		printf("line %d: windows not sorted\n", __LINE__);
 		failures++;
 	}
-	bad_spec(__LINE__, "", "no open hours in ''");
-	bad_spec(__LINE__, "Mon-Fri", "no windows in 'Mon-Fri'");
-	bad_spec(__LINE__, "09:00-18:00", "no days in '09:00-18:00'");
-	bad_spec(__LINE__, "Mox 09:00-18:00", "bad day 'Mox'");
-	bad_spec(__LINE__, "Monday 09:00-18:00", "bad day 'Monday'");
-	bad_spec(__LINE__, "Mon 09:00", "bad window '09:00'");
-	bad_spec(__LINE__, "Mon 09:00-24:01", "bad window '09:00-24:01'");
-	bad_spec(__LINE__, "Mon 24:00-24:00", "bad window '24:00-24:00'");
-	bad_spec(__LINE__, "Mon 9:00-18:00", "bad window '9:00-18:00'");
-	bad_spec(__LINE__, "Mon 18:00-09:00", "window ends before it starts '18:00-09:00'");
-	bad_spec(__LINE__, "Mon 09:00-09:00", "window ends before it starts '09:00-09:00'");
+	bad_spec(__LINE__, "", "no open hours in ''" SPEC_FORM);
+	bad_spec(__LINE__, "Mon-Fri", "no windows in 'Mon-Fri'" SPEC_FORM);
+	bad_spec(__LINE__, "09:00-18:00", "no days in '09:00-18:00'" SPEC_FORM);
+	bad_spec(__LINE__, "Mox 09:00-18:00", "bad day 'Mox'" DAY_FORM);
+	bad_spec(__LINE__, "Monday 09:00-18:00", "bad day 'Monday'" DAY_FORM);
+	bad_spec(__LINE__, "Mon 09:00", "bad window '09:00'" WINDOW_FORM);
+	bad_spec(__LINE__, "Mon 09:00-24:01", "bad window '09:00-24:01'" WINDOW_FORM);
+	bad_spec(__LINE__, "Mon 24:00-24:00", "bad window '24:00-24:00'" WINDOW_FORM);
+	bad_spec(__LINE__, "Mon 9:00-18:00", "bad window '9:00-18:00'" WINDOW_FORM);
+	bad_spec(__LINE__, "Mon 18:00-09:00", "window ends before it starts '18:00-09:00'" WINDOW_FORM);
+	bad_spec(__LINE__, "Mon 09:00-09:00", "window ends before it starts '09:00-09:00'" WINDOW_FORM);
 	bad_spec(__LINE__, "Mon 09:00-13:00,12:00-18:00",
-	    "overlapping windows in 'Mon 09:00-13:00,12:00-18:00'");
+	    "overlapping windows in 'Mon 09:00-13:00,12:00-18:00' (expected windows that touch at most)");
 	bad_spec(__LINE__, "Mon-Fri 09:00-18:00; fri 09:00-12:00",
-	    "Fri named twice in 'Mon-Fri 09:00-18:00; fri 09:00-12:00'");
+	    "Fri named twice in 'Mon-Fri 09:00-18:00; fri 09:00-12:00' (expected each day in one group only)");
 	setup(&h, "Mon 09:00-13:00,13:00-18:00");	/* touching is fine */
 
 	hours_free(&h);

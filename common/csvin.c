@@ -40,8 +40,15 @@
 #define CHUNK CSVIN_CHUNK
 
 struct qrec {
-	size_t first, nf;	/* fields [first, first+nf) of the arena */
+	size_t first, nf;	/* fields [first, first+nf) of r->fs */
 	long line;
+	bool inbuf;		/* the fields' offsets are in r->buf, not the
+				 * arena (plain_records) */
+};
+
+/* A field: its offset in the arena (or in r->buf) and its length. */
+struct fspan {
+	size_t off, len;
 };
 
 /* The options of libcsv: strict, except for one byte at a time. */
@@ -54,11 +61,14 @@ struct csvin {
 	enum csvin_kind kind;
 	struct csv_parser p;
 	bool finished, started;
-	char *buf;
-	/* Field bytes, NUL-terminated, and their offsets and lengths. */
+	char *buf;		/* the chunk; CHUNK + 1 bytes */
+	unsigned char stop[256];	/* plain_records: the bytes that end a
+					 * field or stop the split */
+	/* Field bytes, NUL-terminated, and their offsets and lengths.  The
+	 * fields of plain records stay where they were read, in buf. */
 	char *arena;
 	size_t alen, acap;
-	size_t *foff, *flen;
+	struct fspan *fs;
 	size_t nfields, fcap;
 	/* Finished records not yet returned. */
 	struct qrec *q;
@@ -180,18 +190,20 @@ arena_reserve(struct csvin *r, size_t n)
 }
 
 static void
+grow_fields(struct csvin *r)
+{
+	r->fcap = r->fcap ? r->fcap * 2 : 1024;
+	r->fs = xrealloc(r->fs, r->fcap * sizeof *r->fs);
+}
+
+static void
 push_field(struct csvin *r, size_t off, size_t len)
 {
-	if (r->nfields == r->fcap) {
-		r->fcap = r->fcap ? r->fcap * 2 : 1024;
-		r->foff = xrealloc(r->foff, r->fcap * sizeof *r->foff);
-		r->flen = xrealloc(r->flen, r->fcap * sizeof *r->flen);
-	}
+	if (r->nfields == r->fcap)
+		grow_fields(r);
 	if (r->cur_nf == 0)
 		r->cur_first = r->nfields;
-	r->foff[r->nfields] = off;
-	r->flen[r->nfields] = len;
-	r->nfields++;
+	r->fs[r->nfields++] = (struct fspan){ off, len };
 	r->cur_nf++;
 }
 
@@ -199,14 +211,21 @@ push_field(struct csvin *r, size_t off, size_t len)
 static void
 keep_header(struct csvin *r)
 {
-	size_t from = r->foff[r->cur_first];
+	size_t from = r->fs[r->cur_first].off;
 
 	r->hdr_done = true;
 	r->nhdr = r->cur_nf;
 	r->hdr = xmemdup(r->arena + from, r->alen - from);
 	r->hdr_off = xmalloc(r->nhdr * sizeof *r->hdr_off);
 	for (size_t i = 0; i < r->nhdr; i++)
-		r->hdr_off[i] = r->foff[r->cur_first + i] - from;
+		r->hdr_off[i] = r->fs[r->cur_first + i].off - from;
+}
+
+static void
+grow_queue(struct csvin *r)
+{
+	r->qcap = r->qcap ? r->qcap * 2 : 256;
+	r->q = xrealloc(r->q, r->qcap * sizeof *r->q);
 }
 
 static void
@@ -214,11 +233,10 @@ push_record(struct csvin *r)
 {
 	if (!r->hdr_done)
 		keep_header(r);
-	if (r->qlen == r->qcap) {
-		r->qcap = r->qcap ? r->qcap * 2 : 256;
-		r->q = xrealloc(r->q, r->qcap * sizeof *r->q);
-	}
-	r->q[r->qlen++] = (struct qrec){ r->cur_first, r->cur_nf, r->cur_line };
+	if (r->qlen == r->qcap)
+		grow_queue(r);
+	r->q[r->qlen++] = (struct qrec){ r->cur_first, r->cur_nf, r->cur_line,
+		false };
 	r->cur_nf = 0;
 }
 
@@ -295,7 +313,7 @@ csvin_open_kind(const char *path, struct dialect d, enum csvin_kind kind)
 		r->name = path;
 	}
 	r->d = d;
-	r->buf = xmalloc(CHUNK);
+	r->buf = xmalloc(CHUNK + 1);	/* + plain_records' sentinel */
 	return r;
 }
 
@@ -560,6 +578,11 @@ start(struct csvin *r, char **p, size_t *n)
 		csv_set_space_func(&r->p, no_space);
 		csv_set_realloc_func(&r->p, capped_realloc);
 		csv_set_blk_size(&r->p, 64 * 1024);
+		/* plain_records() stops at these (the rest is zero). */
+		r->stop[(unsigned char)r->d.delim] = 1;
+		r->stop[r->p.quote_char] = 1;
+		r->stop['\r'] = 1;
+		r->stop['\n'] = 1;
 	}
 	r->started = true;
 }
@@ -615,7 +638,7 @@ too_many_fields(struct csvin *r)
 /* ---- CSV ------------------------------------------------------------ */
 
 static void
-csv_chunk(struct csvin *r, const char *p, size_t n)
+csv_bytes(struct csvin *r, const char *p, size_t n)
 {
 	while (n > 0) {
 		size_t done = csv_parse(&r->p, p, n, on_field, on_row, r);
@@ -643,6 +666,103 @@ csv_chunk(struct csvin *r, const char *p, size_t n)
 		}
 		p += done + 1;
 		n -= done + 1;
+	}
+}
+
+/* Most records of an export hold no quote, and libcsv, a byte at a time
+ * through its state machine with a call per field and per byte of
+ * no_space(), costs more than all the rest of the reader: such records
+ * are split here instead, where they were read.  Their fields stay in
+ * r->buf (valid until the next fill(), as the arena's are), each
+ * NUL-terminated in place of the delimiter or line end after it.
+ *
+ * The contract: the records taken here are exactly those libcsv (strict,
+ * no_space, CSV_REPALL_NL, the quote '"') would have reported through
+ * on_field() and on_row(), with the same lines; any other record goes to
+ * libcsv from its first byte.  Taken are, only at a record's start in
+ * libcsv's state (nothing of a record handed to it: ROW_NOT_BEGUN) and
+ * after the header: blank line ends (a LF is counted, a CR is nothing, as
+ * on_row() does with no field), and a record whose CR or LF is in this
+ * chunk with no quote before it and at most RECORD_FIELDS_MAX fields.
+ * libcsv would split such a record at every delimiter, keep every byte
+ * (no_space: nothing is trimmed) and end it at the CR or LF, which on_row()
+ * counts when it is a LF; after a CR, what follows starts the next record
+ * (the LF of a CR LF is then a blank line end).  A field taken is shorter
+ * than a chunk, so under FIELD_MAX (libcsv's cap, capped_realloc). */
+_Static_assert(CHUNK <= FIELD_MAX, "a plain record's field is under the cap");
+
+#define ROW_NOT_BEGUN 0		/* libcsv.c's state between records */
+
+/* The plain records and blank line ends at the start of P (N bytes, in
+ * r->buf): the bytes taken. */
+static size_t
+plain_records(struct csvin *r, char *p, size_t n)
+{
+	const unsigned char *stop = r->stop;
+	const unsigned char delim = (unsigned char)r->d.delim;
+	const unsigned char quote = r->p.quote_char;
+	const size_t base = (size_t)(p - r->buf);
+	size_t i = 0, done = 0, first = 0;
+
+	p[n] = '\n';	/* a sentinel: the scan stops at the chunk's end */
+	while (i < n) {
+		unsigned char c = (unsigned char)p[i];
+		if (c == '\n' || c == '\r') {
+			r->lines += c == '\n';
+			done = ++i;
+			continue;
+		}
+		size_t from = i, nf = 0;
+		first = r->nfields;
+		for (;;) {
+			while (!stop[(unsigned char)p[i]])
+				i++;
+			c = (unsigned char)p[i];
+			if (i == n || c == quote || nf == RECORD_FIELDS_MAX)
+				goto undo;
+			if (r->nfields == r->fcap)
+				grow_fields(r);
+			r->fs[r->nfields++] = (struct fspan){ base + from, i - from };
+			nf++;
+			p[i++] = '\0';
+			if (c != delim)
+				break;	/* the CR or LF */
+			from = i;
+		}
+		if (r->qlen == r->qcap)
+			grow_queue(r);
+		r->q[r->qlen++] = (struct qrec){ first, nf, r->lines + 1, true };
+		r->lines += c == '\n';
+		done = i;
+	}
+	return done;
+undo:
+	/* The record is libcsv's: its delimiters back. */
+	for (size_t k = first; k < r->nfields; k++)
+		r->buf[r->fs[k].off + r->fs[k].len] = (char)delim;
+	r->nfields = first;
+	return done;
+}
+
+/* A chunk of CSV: plain records here, the others through libcsv, a line
+ * at a time, until libcsv is between records again. */
+static void
+csv_chunk(struct csvin *r, char *p, size_t n)
+{
+	while (n > 0 && r->error == NULL) {
+		if (r->p.pstate == ROW_NOT_BEGUN && r->hdr_done &&
+		    r->cur_nf == 0) {
+			size_t k = plain_records(r, p, n);
+			p += k;
+			n -= k;
+			if (n == 0)
+				return;
+		}
+		const char *lf = memchr(p, '\n', n);
+		size_t k = lf != NULL ? (size_t)(lf - p) + 1 : n;
+		csv_bytes(r, p, k);
+		p += k;
+		n -= k;
 	}
 }
 
@@ -745,7 +865,7 @@ plain:
 static void
 compact(struct csvin *r)
 {
-	size_t keep_from = r->cur_nf ? r->foff[r->cur_first] : r->alen;
+	size_t keep_from = r->cur_nf ? r->fs[r->cur_first].off : r->alen;
 
 	if (r->d.tsv && r->tsv_in_record && r->cur_nf == 0)
 		keep_from = r->tsv_fstart;
@@ -756,10 +876,10 @@ compact(struct csvin *r)
 			r->tsv_fstart -= keep_from;
 	}
 	if (r->cur_nf) {
-		for (size_t i = 0; i < r->cur_nf; i++) {
-			r->foff[i] = r->foff[r->cur_first + i] - keep_from;
-			r->flen[i] = r->flen[r->cur_first + i];
-		}
+		for (size_t i = 0; i < r->cur_nf; i++)
+			r->fs[i] = (struct fspan){
+				r->fs[r->cur_first + i].off - keep_from,
+				r->fs[r->cur_first + i].len };
 		r->cur_first = 0;
 	}
 	r->nfields = r->cur_nf;
@@ -825,10 +945,10 @@ csvin_next(struct csvin *r, struct record *rec)
 		r->outcap = q->nf * 2;
 		r->out = xrealloc(r->out, r->outcap * sizeof *r->out);
 	}
-	for (size_t i = 0; i < q->nf; i++) {
-		r->out[i].p = r->arena + r->foff[q->first + i];
-		r->out[i].n = r->flen[q->first + i];
-	}
+	const char *base = q->inbuf ? r->buf : r->arena;
+	const struct fspan *fs = r->fs + q->first;
+	for (size_t i = 0; i < q->nf; i++)
+		r->out[i] = (struct str){ base + fs[i].off, fs[i].len };
 	rec->nf = q->nf;
 	rec->f = r->out;
 	rec->line = q->line;
@@ -846,8 +966,8 @@ csvin_peek_field(const struct csvin *r, size_t k, int col)
 	q = &r->q[r->qpos + k - 1];
 	if ((size_t)col >= q->nf)
 		return (struct str){ NULL, 0 };
-	return (struct str){ r->arena + r->foff[q->first + (size_t)col],
-		r->flen[q->first + (size_t)col] };
+	const struct fspan *f = &r->fs[q->first + (size_t)col];
+	return (struct str){ (q->inbuf ? r->buf : r->arena) + f->off, f->len };
 }
 
 void
@@ -861,8 +981,7 @@ csvin_close(struct csvin *r)
 		close(r->fd);
 	free(r->buf);
 	free(r->arena);
-	free(r->foff);
-	free(r->flen);
+	free(r->fs);
 	free(r->q);
 	free(r->out);
 	free(r->error);

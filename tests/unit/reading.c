@@ -224,6 +224,100 @@ test_quote_at_chunk_edge(void)
 	}
 }
 
+/* Records without a quote are split by the reader itself, not libcsv
+ * (csvin.c, plain_records): the same records, fields and lines as
+ * libcsv gives, whatever line ends, blank lines and empty fields they
+ * have, and beside records that libcsv reads. */
+static void
+test_plain(void)
+{
+	static const struct { const char *in, *want; } t[] = {
+		{ "a,b\n1,2\n3,4\n", "1:a|b/2:1|2/3:3|4/" },
+		{ "a,b\r\n1,2\r\n3,4\r\n", "1:a|b/2:1|2/3:3|4/" },
+		{ "a,b\n1,2\r3,4\n5,6\n", "1:a|b/2:1|2/2:3|4/3:5|6/" },
+		{ "a,b\n\n\r\n\r1,2\n\n", "1:a|b/4:1|2/" },
+		{ "a,b\n,\n,x\ny,\n", "1:a|b/2:|/3:|x/4:y|/" },
+		{ "a,b\n1,2\n3,4", "1:a|b/2:1|2/3:3|4/" },
+		{ "a,b\n1,2\n3,", "1:a|b/2:1|2/3:3|/" },
+		{ "a,b\n1, 2 \n\t3\t,4\n", "1:a|b/2:1| 2 /3:\t3\t|4/" },
+		{ "a,b\n1,2\n3,\"x\"\n4,5\n", "1:a|b/2:1|2/3:3|x/4:4|5/" },
+		{ "a,b\n1,2\n3,x\"y\n4,5\n", "1:a|b/2:1|2/3:3|x\"y/4:4|5/" },
+		{ "a,b\n1,2\r\"3\",4\n5,6\n", "1:a|b/2:1|2/2:3|4/3:5|6/" },
+		{ "a,b\n\"1\n2\",3\n4,5\n", "1:a|b/2:1\n2|3/4:4|5/" },
+		{ "a,b\n1,2,3\n4\n", "1:a|b/2:1|2|3/3:4/" },
+		{ "a;b\n1;2,3\n", "1:a;b/2:1;2|3/" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		const char *s = records("p.csv", t[i].in, strlen(t[i].in), CSV,
+		    CSVIN_STREAM, true);
+		CHECK(strcmp(s, t[i].want) == 0, "plain %zu: %s\n    want %s", i,
+		    s, t[i].want);
+	}
+	/* Sniffed ';': a comma is then a character. */
+	const char *s = records("p.csv", "a;b\n1;2,3\n4;\n", 13, SNIFF,
+	    CSVIN_STREAM, true);
+	CHECK(strcmp(s, "1:a|b/2:1|2,3/3:4|/") == 0, "plain ';': %s", s);
+}
+
+/* Plain records across the edges of chunks (256 KiB): every record whole,
+ * every field NUL-terminated, and csvin_peek_field() sees the records to
+ * come as csvin_next() then returns them. */
+static void
+check_plain_chunks(const void *arg)
+{
+	const char *path = arg;
+	struct csvin *r = csvin_open_kind(path, CSV, CSVIN_STREAM);
+	struct record rec;
+	struct str peek[3] = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
+	long n = 0, bad = 0;
+	char want[64];
+
+	progname = "t";
+	if (!csvin_next(r, &rec))
+		bad++;
+	while (csvin_next(r, &rec)) {
+		n++;
+		int k = snprintf(want, sizeof want, "%ld", n);
+		if (rec.nf != 3 || rec.line != n + 1 || rec.f[0].n != (size_t)k ||
+		    memcmp(rec.f[0].p, want, (size_t)k) != 0 ||
+		    rec.f[0].p[rec.f[0].n] != '\0' || rec.f[1].p[rec.f[1].n] != '\0' ||
+		    rec.f[2].p[rec.f[2].n] != '\0' ||
+		    (peek[0].p != NULL && (peek[0].n != rec.f[0].n ||
+		    memcmp(peek[0].p, rec.f[0].p, rec.f[0].n) != 0))) {
+			if (bad++ < 3)
+				printf("record %ld (line %ld): %.*s\n", n, rec.line,
+				    (int)rec.f[0].n, rec.f[0].p);
+		}
+		peek[0] = peek[1];
+		peek[1] = peek[2];
+		peek[2] = csvin_peek_field(r, 3, 0);
+	}
+	csvin_close(r);
+	printf("%ld records, %ld bad", n, bad);
+}
+
+static void
+test_plain_chunks(void)
+{
+	size_t cap = 600 * 1024, n = 0;
+	char *b = big = xrealloc(big, cap);
+	long i = 0;
+
+	n += (size_t)snprintf(b, cap, "n,x,y\n");
+	/* Rows of several lengths, a CR LF now and then. */
+	while (n + 64 < cap) {
+		i++;
+		n += (size_t)snprintf(b + n, cap - n, "%ld,%.*s,%s", i,
+		    (int)(i % 13), "abcdefghijklm", i % 7 == 0 ? "\r\n" : "z\n");
+	}
+	put_bytes("chunks.csv", b, n);
+	char want[64];
+	snprintf(want, sizeof want, "%ld records, 0 bad", i);
+	const char *s = in_child(check_plain_chunks, P("chunks.csv"));
+	CHECK(strcmp(s, want) == 0, "plain records over chunks: %s (want %s)", s,
+	    want);
+}
+
 /* An empty input: no record, whatever the kind. */
 static void
 test_empty(void)
@@ -631,6 +725,8 @@ main(void)
 	}
 	test_quotes();
 	test_quote_at_chunk_edge();
+	test_plain();
+	test_plain_chunks();
 	test_empty();
 	test_field_cap();
 	test_encodings();

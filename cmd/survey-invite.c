@@ -149,13 +149,29 @@ decide(struct event *e, const struct policy *p, tstamp as_of, day_t as_of_date)
 	return ST_INVITE;
 }
 
+/* Without --all only invitations are written, and decide() gives
+ * ST_INVITE only when no rule applies: an event that a rule needing no
+ * look-up already keeps from an invitation (open, excluded, opted out, no
+ * contact, wait, too late, sampled out) is then not looked up at all.
+ * Most events of a night are such (the look-ups are what costs). */
+static bool
+may_invite(const struct event *e, const struct policy *p, tstamp as_of)
+{
+	return e->closed && !e->excluded && !e->opted_out && !e->no_contact &&
+	    as_of >= e->closed_at + p->delay &&
+	    as_of <= e->closed_at + p->window && e->in_sample;
+}
+
 /* The sample: the 64-bit FNV-1a hash of the seed's bytes then the id's;
  * in it when h mod 100 < rate.  The same night replayed, the same sample. */
 static bool
 in_sample(struct str seed, struct str id, int rate)
 {
+	/* h mod 100 is below 100 for every h, and never below 0: no hash
+	 * needed (--rate 100 is the default). */
+	if (rate >= 100 || rate <= 0)
+		return rate >= 100;
 	uint64_t h = 14695981039346656037ULL;
-
 	for (size_t i = 0; i < seed.n; i++)
 		h = (h ^ (unsigned char)seed.p[i]) * 1099511628211ULL;
 	for (size_t i = 0; i < id.n; i++)
@@ -518,9 +534,77 @@ record_invites(void)
 
 /* ---- invitations ------------------------------------------------------ */
 
+/* The ledger's maps are too large for the cache, and the events name
+ * their ids and contacts in no order: a look-up waits for memory up to
+ * three times (a map's slot, entry and key: map_prefetch()).  The reader
+ * has parsed the rows that follow: the id and contact of the row AHEAD
+ * ahead are hashed and their slots loaded, the entries of the row
+ * AHEAD / 2 ahead and the keys of the row AHEAD / 4 ahead, so that this
+ * row's look-ups find all in the cache.  The hashes wait in a ring, by
+ * the row's place in the stream; a look-up takes its key's hash from
+ * there only when the key is the very bytes hashed (the same field of
+ * the same record: the record is read, peeked or not, from one place
+ * until the reader reads on), else it hashes the key. */
+#define AHEAD 8
+struct ahead_key {
+	const char *p;		/* NULL: not hashed (the row was not read yet) */
+	size_t n;
+	uint64_t hash;
+};
+struct ahead {
+	struct ahead_key id[AHEAD], contact[AHEAD];
+	unsigned long seq;	/* the row being decided */
+};
+
+/* KEY's hash in map M: hashed ahead (K), or now. */
+static uint64_t
+key_hash(const struct ahead_key *k, const struct map *m, struct str key)
+{
+	if (k->p != NULL && k->p == key.p && k->n == key.n)
+		return k->hash;
+	return map_hash(m, key);
+}
+
+/* Hash the keys of a row to come and load a stage of what the look-ups
+ * of the rows before it will read.  The contacts' maps (last_sent,
+ * invited) both ignore case: one hash serves both. */
+static void
+prefetch_ahead(struct ahead *ah)
+{
+	unsigned long seq = ah->seq;
+	struct ahead_key *id = &ah->id[seq % AHEAD];
+	struct ahead_key *ct = &ah->contact[seq % AHEAD];
+	struct str k;
+
+	/* This row's place is taken by the row AHEAD ahead (its own keys
+	 * were taken before). */
+	id->p = ct->p = NULL;
+	k = stream_peek_field(&P.in, AHEAD, P.c_id);
+	if (k.p != NULL && (k = str_trim(k)).n > 0) {
+		*id = (struct ahead_key){ k.p, k.n, map_hash(&P.sent_ids, k) };
+		map_prefetch(&P.sent_ids, id->hash, 0);
+	}
+	k = stream_peek_field(&P.in, AHEAD, P.c_contact);
+	if (k.p != NULL && (k = str_trim(k)).n > 0) {
+		*ct = (struct ahead_key){ k.p, k.n, map_hash(&P.last_sent, k) };
+		map_prefetch(&P.last_sent, ct->hash, 0);
+		map_prefetch(&P.invited, ct->hash, 0);
+	}
+	for (int stage = 1; stage <= 2; stage++) {
+		size_t j = (seq + (stage == 1 ? AHEAD / 2 : AHEAD / 4)) % AHEAD;
+		if (ah->id[j].p != NULL)
+			map_prefetch(&P.sent_ids, ah->id[j].hash, stage);
+		if (ah->contact[j].p != NULL) {
+			map_prefetch(&P.last_sent, ah->contact[j].hash, stage);
+			map_prefetch(&P.invited, ah->contact[j].hash, stage);
+		}
+	}
+}
+
 /* The facts of an event from the ledger and the run (decide() asks). */
 struct recall_arg {
 	struct str id, contact;
+	struct ahead_key hid, hcontact;	/* their hashes, when taken ahead */
 };
 
 static void
@@ -529,17 +613,20 @@ recall(struct event *e, int what, void *arg)
 	const struct recall_arg *a = arg;
 
 	if (what == RECALL_ID) {
-		e->sent_before = map_get(&P.sent_ids, a->id) != NULL;
+		e->sent_before = map_get_hashed(&P.sent_ids, a->id,
+		    key_hash(&a->hid, &P.sent_ids, a->id)) != NULL;
 		return;
 	}
-	size_t *ls = map_get(&P.last_sent, a->contact);
+	uint64_t h = key_hash(&a->hcontact, &P.last_sent, a->contact);
+	size_t *ls = map_get_hashed(&P.last_sent, a->contact, h);
 	e->last_sent = ls != NULL ? (day_t)(uint32_t)*ls : DAY_NONE;
-	e->invited_in_run = map_get(&P.invited, a->contact) != NULL;
+	e->invited_in_run = map_get_hashed(&P.invited, a->contact, h) != NULL;
 }
 
 /* Decide the event of row R; write it if it is an invitation (or --all). */
 static void
-invite_row(struct outcols *oc, const struct record *r, char **url, size_t *urlcap)
+invite_row(struct outcols *oc, const struct record *r, char **url, size_t *urlcap,
+    const struct ahead_key *hid, const struct ahead_key *hcontact)
 {
 	struct row w;
 	struct event e = { .last_sent = DAY_NONE };
@@ -562,7 +649,9 @@ invite_row(struct outcols *oc, const struct record *r, char **url, size_t *urlca
 	e.opted_out = oo >= 0 && oo < OPT_OUT_YES;
 	e.no_contact = contact.n == 0;
 	e.in_sample = in_sample(str_of(P.seed), id, P.rate);
-	struct recall_arg ra = { id, contact };
+	if (!P.all && !may_invite(&e, &P.pol, P.app.opt.as_of))
+		return;
+	struct recall_arg ra = { id, contact, *hid, *hcontact };
 	e.recall = recall;
 	e.arg = &ra;
 
@@ -624,8 +713,13 @@ invitations(int nfiles, char **files)
 		outcols_init(&oc, &P.in, comp_names, NCOMP);
 		outcols_known(&oc, comp_known);
 		outcols_header(&oc, P.app.out, &P.in);
-		while (stream_next(&P.in, &r))
-			invite_row(&oc, &r, &url, &urlcap);
+		struct ahead ah = { .seq = 0 };
+		for (; stream_next(&P.in, &r); ah.seq++) {
+			struct ahead_key hid = ah.id[ah.seq % AHEAD];
+			struct ahead_key hcontact = ah.contact[ah.seq % AHEAD];
+			prefetch_ahead(&ah);
+			invite_row(&oc, &r, &url, &urlcap, &hid, &hcontact);
+		}
 		outcols_free(&oc);
 	}
 	stream_close(&P.in);

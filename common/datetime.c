@@ -298,18 +298,37 @@ input_date(int y, int m, int d, day_t *out)
 	return 0;
 }
 
+/* The last date read, and its day.  The dates of a file come in runs
+ * (a night's events, a ledger's rows of one day), and reading one takes a
+ * hundred instructions: the same ten bytes are the same date.  Only a
+ * valid date is kept, and what it reads as depends on nothing else. */
+static struct {
+	char text[10];
+	day_t day;
+	bool set;
+} last_date;
+
 /* YYYY-MM-DD at p (n bytes available): 10 (the bytes used), -1, or
  * DATE_BAD_YEAR. */
 static int
 iso_date(const char *p, size_t n, day_t *out)
 {
+	if (n >= 10 && last_date.set && memcmp(p, last_date.text, 10) == 0) {
+		*out = last_date.day;
+		return 10;
+	}
 	if (n < 10 || p[4] != '-' || p[7] != '-')
 		return -1;
 	int y = digits(p, 4), m = digits(p + 5, 2), d = digits(p + 8, 2);
 	if (y < 0 || m < 0 || d < 0)
 		return -1;
 	int rc = input_date(y, m, d, out);
-	return rc == 0 ? 10 : rc;
+	if (rc != 0)
+		return rc;
+	memcpy(last_date.text, p, 10);
+	last_date.day = *out;
+	last_date.set = true;
+	return 10;
 }
 
 int

@@ -27,7 +27,9 @@ struct ledger {
 	int fd;			/* locked; -1: none (a dry run, no ledger) */
 	struct stream t;
 	bool reading;
-	struct rowstore rows;	/* every row, as read or added */
+	struct rowstore rows;	/* every row, as read or added (not in a
+				 * dry run: keep()) */
+	size_t nrows;		/* rows read or added */
 	unsigned char *dropped;
 	size_t capdropped;
 };
@@ -243,10 +245,15 @@ ledger_open(struct app *a, const char *path, const char *const *cols,
 	return l;
 }
 
-/* Keep a row, readable or not. */
+/* Keep a row, readable or not.  A dry run never rewrites the ledger:
+ * its rows are only counted (a nightly ledger is large, and a copy of
+ * every row costs a dry run more than reading it). */
 static void
 keep(struct ledger *l, const struct str *f, size_t nf)
 {
+	l->nrows++;
+	if (l->dry_run)
+		return;
 	size_t i = rowstore_add(&l->rows, f, nf);
 
 	if (i >= l->capdropped) {
@@ -264,7 +271,7 @@ ledger_next(struct ledger *l, struct row *w, size_t *index)
 	while (l->reading && stream_next(&l->t, &r)) {
 		keep(l, r.f, r.nf);
 		if (row_start(w, l->app, &l->t, &r, ROW_OWN)) {
-			*index = l->rows.n - 1;
+			*index = l->nrows - 1;
 			return 1;
 		}
 	}
@@ -294,7 +301,7 @@ ledger_add(struct ledger *l, const struct str *fields)
 size_t
 ledger_rows(const struct ledger *l)
 {
-	return l->rows.n;
+	return l->nrows;
 }
 
 void

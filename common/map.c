@@ -41,6 +41,8 @@ find(const struct map *m, struct str k, uint64_t h)
 	}
 }
 
+#define GROW_AHEAD 16
+
 static void
 grow(struct map *m)
 {
@@ -52,9 +54,20 @@ grow(struct map *m)
 	m->slot = huge_alloc(n * sizeof *m->slot);
 	memset(m->slot, 0, n * sizeof *m->slot);
 	m->nslot = n;
-	for (size_t i = 0; i < m->n; i++)
-		*find(m, m->e[i].key, m->e[i].hash) = (struct map_slot){
-			(uint32_t)(i + 1), (uint32_t)(m->e[i].hash >> 32) };
+	/* The keys are distinct: each goes to the first empty slot of its
+	 * probe, where find() would put it, without a key compared.  The
+	 * slots of a large map are written at random: the slot of the entry
+	 * GROW_AHEAD on is loaded meanwhile. */
+	size_t mask = n - 1;
+	for (size_t i = 0; i < m->n; i++) {
+		if (i + GROW_AHEAD < m->n)
+			__builtin_prefetch(&m->slot[m->e[i + GROW_AHEAD].hash & mask], 1);
+		size_t j = m->e[i].hash & mask;
+		while (m->slot[j].idx != 0)
+			j = (j + 1) & mask;
+		m->slot[j] = (struct map_slot){ (uint32_t)(i + 1),
+			(uint32_t)(m->e[i].hash >> 32) };
+	}
 }
 
 size_t *
@@ -117,6 +130,22 @@ map_prefetch(const struct map *m, uint64_t h, int stage)
 	}
 }
 
+/* The entries of a large map are read at random too: huge pages, as its
+ * slots (a copy when they grow, where realloc would fault in every page
+ * of the new part one by one). */
+static void
+grow_entries(struct map *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 16;
+	struct map_entry *e = huge_alloc(cap * sizeof *e);
+
+	if (m->n > 0)
+		memcpy(e, m->e, m->n * sizeof *e);
+	free(m->e);
+	m->e = e;
+	m->cap = cap;
+}
+
 size_t *
 map_put(struct map *m, struct str key, size_t val, bool *isnew)
 {
@@ -131,10 +160,8 @@ map_put(struct map *m, struct str key, size_t val, bool *isnew)
 		return &m->e[s->idx - 1].val;
 	if (m->n == UINT32_MAX - 1)
 		fatal("too many keys");
-	if (m->n == m->cap) {
-		m->cap = m->cap ? m->cap * 2 : 16;
-		m->e = xrealloc(m->e, m->cap * sizeof *m->e);
-	}
+	if (m->n == m->cap)
+		grow_entries(m);
 	m->e[m->n] = (struct map_entry){ arena_str(&m->keys, key), h, val };
 	*s = (struct map_slot){ (uint32_t)++m->n, (uint32_t)(h >> 32) };
 	if (isnew != NULL)

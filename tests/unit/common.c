@@ -120,6 +120,24 @@ test_dates(void)
 		int ok = parse_date(str_of(valid[i].in), &d) == 0;
 		CHECK(ok == valid[i].ok, "parse_date(%s) = %d", valid[i].in, ok);
 	}
+	/* The reader of dates keeps the last one read (datetime.c): the
+	 * same date again, then others, bad ones and timestamps between. */
+	static const struct { const char *in; int y, m, d; } runs[] = {
+		{ "2026-11-13", 2026, 11, 13 }, { "2026-11-13", 2026, 11, 13 },
+		{ "2026-11-14", 2026, 11, 14 }, { "2026-11-13 10:00", 2026, 11, 13 },
+		{ "2026-11-1x", 0, 0, 0 }, { "2026-11-13", 2026, 11, 13 },
+		{ "2026-02-30", 0, 0, 0 }, { "2026-02-30", 0, 0, 0 },
+		{ "2026-11-13x", 0, 0, 0 }, { "2026-11-13 25:00", 0, 0, 0 },
+		{ "2024-02-29", 2024, 2, 29 }, { "2024-02-29", 2024, 2, 29 },
+		{ "2024-02-2", 0, 0, 0 }, { "2024-02-29", 2024, 2, 29 },
+	};
+	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+		day_t d = -1;
+		int rc = parse_date(str_of(runs[i].in), &d);
+		CHECK(runs[i].y ? rc == 0 && d == days_from_civil(runs[i].y,
+		    runs[i].m, runs[i].d) : rc != 0, "run %zu: parse_date(%s) = "
+		    "%d, day %ld", i, runs[i].in, rc, (long)d);
+	}
 	static const struct { const char *from; int months; const char *to; } add[] = {
 		{ "2026-01-31", 1, "2026-02-28" }, { "2024-02-29", 12, "2025-02-28" },
 		{ "2024-01-31", 1, "2024-02-29" }, { "2026-01-15", 6, "2026-07-15" },

@@ -474,6 +474,25 @@ test_ledger(void)
 	ledger_close(l);
 	stat(P("l.csv"), &a2);
 	CHECK(a1.st_ino == a2.st_ino, "unchanged ledger rewritten");
+	/* A dry run reads every row (counted, not kept: ledger.c), drops
+	 * and adds, and changes nothing. */
+	const char *before_dry = xstrdup(get_file("l.csv"));
+	l = ledger_open(&la, P("l.csv"), lcols, true);
+	n = 0;
+	while (ledger_next(l, &w, &idx)) {
+		CHECK(idx == (size_t)n + 1, "dry run: row %d has index %zu", n, idx);
+		n++;
+		ledger_drop(l, idx);
+	}
+	ledger_add(l, f);
+	CHECK(n == 3 && ledger_rows(l) == 5, "dry run: %d rows, %zu counted", n,
+	    ledger_rows(l));
+	ledger_commit(l);
+	ledger_close(l);
+	stat(P("l.csv"), &a1);
+	CHECK(a1.st_ino == a2.st_ino && strcmp(get_file("l.csv"), before_dry) == 0,
+	    "dry run changed the ledger");
+	free((char *)before_dry);
 	/* Another program's header: fatal before anything is written. */
 	put_file("bad.csv", "vin,service,due_date,sent\n");
 	CHECK(in_child(open_bad_header) == 2, "foreign header accepted");

@@ -64,6 +64,58 @@ test_decide(void)
 		CHECK(st == t[i].want, "decide case %zu: %s, not %s", i,
 		    status_name[st], status_name[t[i].want]);
 	}
+	/* Without --all an event is looked up only when may_invite(): never
+	 * when decide() would not invite it whatever the look-ups say. */
+	static const struct {
+		const char *closed;
+		bool excl, opt, noc, sample;
+		bool want;
+	} m[] = {
+		{ "2026-11-18 10:00", 0, 0, 0, 1, true },
+		{ NULL, 0, 0, 0, 1, false },
+		{ "2026-11-18 10:00", 1, 0, 0, 1, false },
+		{ "2026-11-18 10:00", 0, 1, 0, 1, false },
+		{ "2026-11-18 10:00", 0, 0, 1, 1, false },
+		{ "2026-11-19 09:00:01", 0, 0, 0, 1, false },
+		{ "2026-11-19 09:00", 0, 0, 0, 1, true },
+		{ "2026-11-06 09:00", 0, 0, 0, 1, true },
+		{ "2026-11-06 08:59:59", 0, 0, 0, 1, false },
+		{ "2026-11-18 10:00", 0, 0, 0, 0, false },
+	};
+	for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
+		struct event e = {
+			.closed = m[i].closed != NULL,
+			.closed_at = m[i].closed ? T(m[i].closed) : 0,
+			.excluded = m[i].excl, .opted_out = m[i].opt,
+			.no_contact = m[i].noc, .in_sample = m[i].sample,
+			.last_sent = DAY_NONE,
+		};
+		CHECK(may_invite(&e, &p, as_of) == m[i].want, "may_invite case %zu",
+		    i);
+		/* Whatever the look-ups would say. */
+		for (int k = 0; k < 8; k++) {
+			e.sent_before = k & 1;
+			e.invited_in_run = k & 2;
+			e.last_sent = k & 4 ? today - 10 : DAY_NONE;
+			if (decide(&e, &p, as_of, today) == ST_INVITE)
+				CHECK(may_invite(&e, &p, as_of), "may_invite case %zu "
+				    "(look-ups %d): decide() invites", i, k);
+		}
+	}
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct event e = {
+			.closed = t[i].closed != NULL,
+			.closed_at = t[i].closed ? T(t[i].closed) : 0,
+			.excluded = t[i].excl, .opted_out = t[i].opt,
+			.no_contact = t[i].noc, .sent_before = t[i].sent,
+			.in_sample = t[i].sample, .invited_in_run = t[i].run,
+			.last_sent = t[i].last_days_ago < 0 ? DAY_NONE :
+			    today - t[i].last_days_ago,
+		};
+		if (!may_invite(&e, &p, as_of))
+			CHECK(decide(&e, &p, as_of, today) != ST_INVITE,
+			    "decide case %zu invites, may_invite() says no", i);
+	}
 	/* --gap 0: the ledger never throttles. */
 	const struct policy p0 = { 86400, 14 * 86400, 0 };
 	struct event e = { .closed = true, .closed_at = T("2026-11-18 10:00"),

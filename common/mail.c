@@ -137,11 +137,12 @@ one_line(struct buf *tmp, struct str v)
 }
 
 /* Must V be written as encoded-words, after a header name of COL
- * characters? */
+ * characters?  Folding puts a run of spaces and the word after it at the
+ * start of a line: that too must fit in a line. */
 static bool
 needs_words(struct str v, size_t col)
 {
-	size_t word = 0;
+	size_t word = 0, unit = 0;
 
 	for (size_t i = 0; i < v.n; i++) {
 		unsigned char c = (unsigned char)v.p[i];
@@ -149,8 +150,11 @@ needs_words(struct str v, size_t col)
 			return true;
 		if (c == '=' && i + 1 < v.n && v.p[i + 1] == '?')
 			return true;
+		if (c == ' ' && i > 0 && v.p[i - 1] != ' ')
+			unit = 0;	/* a run of spaces starts a unit */
 		word = c == ' ' ? 0 : word + 1;
-		if (word + col > LINE_MAX_FOLDED)
+		unit++;
+		if (word + col > LINE_MAX_FOLDED || unit > LINE_MAX_FOLDED)
 			return true;
 	}
 	return false;

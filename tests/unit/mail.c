@@ -331,6 +331,9 @@ test_headers(void)
 		/* 4-byte characters and a long Russian subject: whole characters in each word */
 		{ "🚗 Ваш автомобиль ждёт техобслуживания: замена масла, тормозной жидкости и фильтров 🚗",
 		  "🚗 Ваш автомобиль ждёт техобслуживания: замена масла, тормозной жидкости и фильтров 🚗", true },
+		/* fuzz mail: a run of spaces longer than a line was kept
+		 * whole after the fold, on a line of 101 bytes */
+		{ "a                                                                                                    b c", "a                                                                                                    b c", true },
 		{ "", "", false },
 	};
 	struct buf b = { 0 };

@@ -259,12 +259,13 @@ mail_header_mailbox(struct buf *b, const char *name, struct str display,
 	buf_cat(b, name);
 	buf_put(b, ": ", 2);
 	if (d.n > 0) {
-		size_t quoted = d.n + 2;
+		size_t quoted = d.n + 2, max = LINE_MAX_FOLDED;
 		for (size_t i = 0; i < d.n; i++)
 			quoted += d.p[i] == '"' || d.p[i] == '\\';
-		if (needs_words(d, col) || col + quoted > LINE_MAX_FOLDED)
+		if (needs_words(d, col) || col + quoted > LINE_MAX_FOLDED) {
 			put_words(b, d, &col);
-		else if (atoms(d)) {
+			max = LINE_MAX_WORDS;	/* the address after the last word */
+		} else if (atoms(d)) {
 			buf_str(b, d);
 			col += d.n;
 		} else {
@@ -277,7 +278,7 @@ mail_header_mailbox(struct buf *b, const char *name, struct str display,
 			buf_putc(b, '"');
 			col += quoted;
 		}
-		if (col + 1 + addr.n + 2 > LINE_MAX_FOLDED)
+		if (col + 1 + addr.n + 2 > max)
 			buf_put(b, "\n <", 3);
 		else
 			buf_put(b, " <", 2);

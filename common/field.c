@@ -254,11 +254,14 @@ const char *
 date_expected(bool own)
 {
 	static char buf[300];
+	char shown[256];
 	const char *fmt = dt_date_format();
 
 	if (own || fmt == NULL)
 		return own ? "YYYY-MM-DD" : "YYYY-MM-DD; see --date-format";
-	snprintf(buf, sizeof buf, "%s or YYYY-MM-DD", fmt);
+	/* The option's value escaped, as a value is. */
+	snprintf(buf, sizeof buf, "%s or YYYY-MM-DD",
+	    str_msg(shown, sizeof shown, str_of(fmt)));
 	return buf;
 }
 

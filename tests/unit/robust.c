@@ -443,6 +443,18 @@ test_msg_cut_utf8(void)
 	}
 }
 
+/* fuzz field: the --date-format went into "expected FMT or YYYY-MM-DD"
+ * as it is: a control byte in it reached the message.  Escaped as
+ * option values are. */
+static void
+test_date_format_escaped(void)
+{
+	dt_init("Europe/Vilnius", "%d.%m.%Y\n\001");
+	CHECK(strcmp(date_expected(false), "%d.%m.%Y\\n\\x01 or YYYY-MM-DD") == 0,
+	    "date_expected: '%s'", date_expected(false));
+	dt_init("Europe/Vilnius", NULL);
+}
+
 int
 main(void)
 {
@@ -468,6 +480,7 @@ main(void)
 	test_fmt_date_range();
 	test_column_name_escaped(path);
 	test_msg_cut_utf8();
+	test_date_format_escaped();
 	unlink(path);
 	rmdir(tmp);
 	printf("%d checks, %d failed\n", checks, failures);

@@ -14,7 +14,7 @@
  *    value; -1 always with one message (fatal for a configuration table),
  *    and a getter after it says nothing more;
  *  - a message is one line: "PROG: FILE:LINE: " then no control byte, and
- *    valid UTF-8 when the column name and the value are;
+ *    valid UTF-8 when the column name, the value and the format are;
  *  - a date read is in 1900..2199; a timestamp's local date within a day
  *    of that; a count in 0..COUNT_MAX; money not negative; a choice is the
  *    name given, ignoring case; a value with a NUL byte is no date;
@@ -156,7 +156,9 @@ check_message(int rc, bool trapped, struct str name, struct str v,
 	for (size_t i = 0; i + 1 < n; i++)
 		FUZZ_CHECK((unsigned char)m[i] >= 0x20 && (unsigned char)m[i] != 0x7F,
 		    "%s: byte %#x in the message", getter, (unsigned char)m[i]);
-	if (str_utf8_valid(name) && str_utf8_valid(v))
+	const char *fmt = dt_date_format();
+	if (str_utf8_valid(name) && str_utf8_valid(v) &&
+	    (fmt == NULL || str_utf8_valid(str_of(fmt))))
 		FUZZ_CHECK(str_utf8_valid((struct str){ m, n }),
 		    "%s: the message is not UTF-8", getter);
 }

@@ -455,6 +455,27 @@ test_date_format_escaped(void)
 	dt_init("Europe/Vilnius", NULL);
 }
 
+/* fuzz field: with --date-format the value was copied into a C string
+ * for strptime, which stopped at a NUL byte: "05.01.2026", NUL, "junk" was
+ * the date 2026-01-05, where ISO reading refuses such a value. */
+static void
+test_date_format_nul(void)
+{
+	static const char v[] = "05.01.2026\0junk";
+	struct str s = { v, sizeof v - 1 };
+	day_t d;
+	tstamp t;
+
+	dt_init("Europe/Vilnius", "%d.%m.%Y");
+	CHECK(parse_date(s, &d) == -1, "a date with a NUL byte read");
+	CHECK(parse_timestamp(s, &t, NULL) == -1, "a timestamp with a NUL byte read");
+	CHECK(parse_date(str_of(v), &d) == 0 && d == days_from_civil(2026, 1, 5),
+	    "the date before the NUL");
+	dt_init("Europe/Vilnius", NULL);
+	CHECK(parse_date((struct str){ "2026-01-05\0", 11 }, &d) == -1,
+	    "an ISO date with a NUL byte read");
+}
+
 int
 main(void)
 {
@@ -481,6 +502,7 @@ main(void)
 	test_column_name_escaped(path);
 	test_msg_cut_utf8();
 	test_date_format_escaped();
+	test_date_format_nul();
 	unlink(path);
 	rmdir(tmp);
 	printf("%d checks, %d failed\n", checks, failures);

@@ -275,6 +275,22 @@ ledger_next(struct ledger *l, struct row *w, size_t *index)
 	return 0;
 }
 
+/* The rows the program did not read yet, kept as they are: a ledger never
+ * loses a row because a program stopped reading early (svc-remind's
+ * --commit once rewrote a ledger with only the night's deliveries). */
+static void
+read_rest(struct ledger *l)
+{
+	struct record r;
+
+	while (l->reading && stream_next(&l->t, &r))
+		keep(l, r.f, r.nf);
+	if (l->reading) {
+		stream_close(&l->t);
+		l->reading = false;
+	}
+}
+
 void
 ledger_drop(struct ledger *l, size_t index)
 {
@@ -287,6 +303,7 @@ ledger_drop(struct ledger *l, size_t index)
 void
 ledger_add(struct ledger *l, const struct str *fields)
 {
+	read_rest(l);		/* the new rows come after every old one */
 	keep(l, fields, l->ncol);
 	l->changed = true;
 }
@@ -302,6 +319,7 @@ ledger_commit(struct ledger *l)
 {
 	if (l->dry_run || (!l->changed && !l->created))
 		return;
+	read_rest(l);
 	struct csvout *w = csvout_open(l->path, (struct dialect){ .delim = ',' },
 	    false, false);
 	for (size_t i = 0; i < l->ncol; i++)

@@ -110,7 +110,7 @@ take_lock(struct ledger *l, int fd)
 		if (errno != EWOULDBLOCK)
 			fatal_errno("%s: lock", l->path);
 		if (waited >= wait)
-			fatal("%s: locked by another run for %.0f seconds; not "
+			fatal("%s: locked by another run; waited %.1f s, not "
 			    "waiting longer", l->path, waited);
 		nanosleep(&step, NULL);
 		waited += 0.1;

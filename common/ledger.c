@@ -101,7 +101,7 @@ static void
 take_lock(struct ledger *l, int fd)
 {
 	int how = l->dry_run ? LOCK_SH : LOCK_EX;
-	double wait = lock_wait(), waited = 0;
+	long wait = (long)(lock_wait() * 10 + 0.5), waited = 0;	/* tenths */
 	const struct timespec step = { 0, 100 * 1000 * 1000 };
 
 	while (flock(fd, how | LOCK_NB) == -1) {
@@ -110,10 +110,10 @@ take_lock(struct ledger *l, int fd)
 		if (errno != EWOULDBLOCK)
 			fatal_errno("%s: lock", l->path);
 		if (waited >= wait)
-			fatal("%s: locked by another run; waited %.1f s, not "
-			    "waiting longer", l->path, waited);
+			fatal("%s: locked by another run; waited %ld.%ld s, not "
+			    "waiting longer", l->path, waited / 10, waited % 10);
 		nanosleep(&step, NULL);
-		waited += 0.1;
+		waited++;
 	}
 }
 

@@ -1456,15 +1456,79 @@ sla_free(struct sla *s)
 	common_free(&s->app.opt);
 }
 
+/* The stream and its columns; the output in the input's dialect. */
+static void
+open_tickets(struct sla *s, struct stream *in, struct cols *c, int nfiles,
+    char **files)
+{
+	const struct column spec[] = {
+		{ "id", true, &c->id }, { "received_at", true, &c->received },
+		{ "class", false, &c->class }, { "category", false, &c->category },
+		{ "priority", false, &c->priority },
+		{ "subject", false, &c->subject }, { "text", false, &c->text },
+		{ step[ACK].done, false, &c->done[ACK] },
+		{ step[RESPONSE].done, false, &c->done[RESPONSE] },
+		{ step[RESOLVE].done, false, &c->done[RESOLVE] },
+		{ NULL, false, NULL }
+	};
+
+	stream_open(in, files, nfiles, s->app.opt.dialect, s->app.opt.map,
+	    s->app.opt.nmap);
+	stream_columns(in, spec);
+	if (!s->policy.has_class)
+		c->class = -1;	/* every class alike: not read */
+	s->app.rej_header = in->header;
+	s->app.opt.dialect = in->dialect;	/* the output's is the input's */
+}
+
+/* Every ticket judged, then written (or summed up). */
+static void
+judge_tickets(struct sla *s, struct stream *in, const struct cols *c,
+    size_t ncomp)
+{
+	/* Every computed column is a priority, a timestamp, a status or a
+	 * number: made of the bytes of csvout_known(). */
+	static const unsigned char all_known[NCOMP] = {
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+	};
+	struct outcols oc;
+	struct record rec;
+	struct str comp[NCOMP];
+	struct compbuf buf;
+	struct ticket t;
+	struct verdict v;
+
+	outcols_init(&oc, in, compname, ncomp);
+	outcols_known(&oc, all_known);
+	if (!s->summary_arg)
+		outcols_header(&oc, s->app.out, in);
+	while (stream_next(in, &rec)) {
+		struct row w;
+		if (!row_start(&w, &s->app, in, &rec, ROW_STREAM) ||
+		    !judge(s, &w, c, &v, &t))
+			continue;
+		if (s->only_set && (v.status == ST_NONE || !s->only[v.status]))
+			continue;
+		computed_columns(s, &v, comp, &buf);
+		if (v.open_over >= 0)
+			s->alert = true;
+		if (s->summary_arg)
+			summarize(s, &rec, &t, &v, comp);
+		else
+			outcols_row(&oc, s->app.out, &rec, comp);
+	}
+	if (s->summary_arg)
+		write_summary(&s->sum, s->app.out);
+	outcols_free(&oc);
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct sla s;
 	const char *policy_path = NULL, *holidays_path = NULL, *pauses_path = NULL;
 	struct stream in;
-	struct record rec;
 	struct cols c;
-	struct outcols oc;
 
 	argv[0] = (char *)info.name;	/* getopt names the program so, too */
 	prog_start(&info, &s.app.opt);
@@ -1479,67 +1543,15 @@ main(int argc, char **argv)
 	if (pauses_path)
 		read_pauses(&s.pauses, &s.app, pauses_path, s.app.opt.as_of);
 
-	const struct column spec[] = {
-		{ "id", true, &c.id }, { "received_at", true, &c.received },
-		{ "class", false, &c.class }, { "category", false, &c.category },
-		{ "priority", false, &c.priority },
-		{ "subject", false, &c.subject }, { "text", false, &c.text },
-		{ step[ACK].done, false, &c.done[ACK] },
-		{ step[RESPONSE].done, false, &c.done[RESPONSE] },
-		{ step[RESOLVE].done, false, &c.done[RESOLVE] },
-		{ NULL, false, NULL }
-	};
-	stream_open(&in, argv + optind, argc - optind, s.app.opt.dialect,
-	    s.app.opt.map, s.app.opt.nmap);
-	stream_columns(&in, spec);
-	if (!s.policy.has_class)
-		c.class = -1;	/* every class alike: not read */
-	s.app.rej_header = in.header;
-	s.app.opt.dialect = in.dialect;		/* the output's is the input's */
+	open_tickets(&s, &in, &c, argc - optind, argv + optind);
 	size_t ncomp = s.pauses.given ? NCOMP : NCOMP - 1;
 	if (s.summary_arg)
 		setup_summary(&s.sum, s.summary_arg, &in, ncomp);
 	app_open_output(&s.app);
-	if (stream_empty(&in) && !s.summary_arg) {	/* a quiet day */
-		stream_close(&in);
-		int status = app_finish(&s.app, 0);
-		sla_free(&s);
-		return status;
-	}
-
-	/* Every computed column is a priority, a timestamp, a status or a
-	 * number: made of the bytes of csvout_known(). */
-	static const unsigned char all_known[NCOMP] = {
-		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
-	};
-	outcols_init(&oc, &in, compname, ncomp);
-	outcols_known(&oc, all_known);
-	if (!s.summary_arg)
-		outcols_header(&oc, s.app.out, &in);
-
-	struct str comp[NCOMP];
-	struct compbuf buf;
-	struct ticket t;
-	struct verdict v;
-	while (stream_next(&in, &rec)) {
-		struct row w;
-		if (!row_start(&w, &s.app, &in, &rec, ROW_STREAM) ||
-		    !judge(&s, &w, &c, &v, &t))
-			continue;
-		if (s.only_set && (v.status == ST_NONE || !s.only[v.status]))
-			continue;
-		computed_columns(&s, &v, comp, &buf);
-		if (v.open_over >= 0)
-			s.alert = true;
-		if (s.summary_arg)
-			summarize(&s, &rec, &t, &v, comp);
-		else
-			outcols_row(&oc, s.app.out, &rec, comp);
-	}
-	if (s.summary_arg)
-		write_summary(&s.sum, s.app.out);
+	/* A quiet day writes nothing; a summary writes its header. */
+	if (!stream_empty(&in) || s.summary_arg)
+		judge_tickets(&s, &in, &c, ncomp);
 	stream_close(&in);
-	outcols_free(&oc);
 	int status = app_finish(&s.app, s.alert_opt && s.alert);
 	sla_free(&s);
 	return status;

@@ -356,23 +356,6 @@ bind(struct tpl_text *x, const struct map *names)
 			x->part[i].col = N.ph[*map_get(names, x->part[i].text)].col;
 }
 
-static void
-columns_found(const struct stream *s, char *list, size_t cap)
-{
-	size_t len = 0;
-
-	list[0] = '\0';
-	for (size_t j = 0; j < s->header.nf && len + 8 < cap; j++) {
-		int k = snprintf(list + len, cap - len, "%s%.*s", j ? ", " : "",
-		    (int)s->header.f[j].n, s->header.f[j].p);
-		if (k < 0 || (size_t)k >= cap - len) {
-			snprintf(list + cap - 5, 5, "...");
-			break;
-		}
-		len += (size_t)k;
-	}
-}
-
 /* The columns: those of the options, and every placeholder of every
  * template (so that --map may rename them).  A placeholder that names no
  * column is fatal, with the template's line. */
@@ -411,7 +394,7 @@ find_columns(struct stream *in)
 	for (size_t i = 0; i < N.nph; i++)
 		if (N.ph[i].col < 0) {
 			char list[1024];
-			columns_found(in, list, sizeof list);
+			stream_columns_found(in, list, sizeof list);
 			fatal("%s:%ld: {%s}: no such column in %s (columns "
 			    "found: %s)", N.ph[i].file, N.ph[i].line,
 			    N.ph[i].name, in->header.file, list);

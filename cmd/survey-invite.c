@@ -250,6 +250,7 @@ static void
 url_parse(struct url *u, const char *tmpl, const struct stream *in)
 {
 	char *lit = xmalloc(strlen(tmpl) + 1);
+	char shown[512], b[128], f[512];	/* escaped for messages */
 	size_t nl = 0;
 
 	for (const char *p = tmpl; *p != '\0'; p++) {
@@ -258,24 +259,25 @@ url_parse(struct url *u, const char *tmpl, const struct stream *in)
 			continue;
 		}
 		if (*p == '}')
-			fatal("--url: a lone '}' in '%s' (write }} for a brace)", tmpl);
+			fatal("--url: a lone '}' in '%s' (write }} for a brace)",
+			    str_msg(shown, sizeof shown, str_of(tmpl)));
 		if (*p != '{') {
 			lit[nl++] = *p;
 			continue;
 		}
 		const char *e = strchr(p, '}');
 		if (e == NULL)
-			fatal("--url: '{' without '}' in '%s'", tmpl);
+			fatal("--url: '{' without '}' in '%s'",
+			    str_msg(shown, sizeof shown, str_of(tmpl)));
 		struct str name = str_trim((struct str){ p + 1, (size_t)(e - p - 1) });
 		int col = -1;
 		for (size_t i = 0; i < in->header.nf && col < 0; i++)
 			if (str_eq_ci(str_trim(in->header.f[i]), name))
 				col = (int)i;
-		if (col < 0) {
-			char b[128];
+		if (col < 0)
 			fatal("--url: no column '%s' in %s (a {COLUMN} names an input "
-			    "column)", str_cpy(b, sizeof b, name), in->header.file);
-		}
+			    "column)", str_msg(b, sizeof b, name),
+			    str_msg(f, sizeof f, str_of(in->header.file)));
 		if (nl > 0)
 			url_add(u, lit, nl, -1);
 		nl = 0;

@@ -1671,8 +1671,29 @@ write_reminders(void)
 
 /* ---- --commit ------------------------------------------------------------ */
 
+/* Read every entry of the ledger, so that the rewritten ledger keeps them
+ * all (it holds the rows read and those added); a row that cannot be read
+ * is reported, as in a computing run, and kept as it is. */
+static void
+ledger_keep_all(void)
+{
+	struct row w;
+	size_t lrow;
+
+	while (ledger_next(P.ledger, &w, &lrow)) {
+		struct str s;
+		day_t d;
+		if (get_str(&w, L_VIN, REQUIRED, &s) < 0 ||
+		    get_str(&w, L_SERVICE, REQUIRED, &s) < 0 ||
+		    get_date(&w, L_DUE, REQUIRED, &d) < 0)
+			continue;
+		(void)get_date(&w, L_SENT, REQUIRED, &d);
+	}
+}
+
 /* Add the reminders of FILE (svc-remind's own output, as delivered by a
- * later step) to the ledger, as sent on the as-of date. */
+ * later step) to the ledger, as sent on the as-of date; the entries
+ * already there stay, whatever FILE holds. */
 static int
 commit_sent(const char *path)
 {
@@ -1689,6 +1710,7 @@ commit_sent(const char *path)
 	char due[DATE_LEN + 1], sent[DATE_LEN + 1];
 
 	P.ledger = ledger_open(a, P.ledger_path, ledger_cols, false);
+	ledger_keep_all();
 	stream_open(&in, files, 1, a->opt.dialect, a->opt.map, a->opt.nmap);
 	stream_columns(&in, spec);
 	a->rej_header = in.header;

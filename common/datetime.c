@@ -430,7 +430,8 @@ fmt_value(struct str s, day_t *d, int *secs, bool *timed, bool *zone, int *off)
 	struct tm tm;
 	const char *end;
 
-	if (s.n >= sizeof buf)
+	/* strptime reads a C string: a NUL byte would end the value early. */
+	if (s.n >= sizeof buf || memchr(s.p, '\0', s.n) != NULL)
 		return -1;
 	str_cpy(buf, sizeof buf, s);
 	memset(&tm, 0, sizeof tm);

@@ -62,11 +62,14 @@ field_unknown(struct str s)
 
 /* ---- reporting ------------------------------------------------------ */
 
+/* The column's name for a message, escaped as values are (a quoted header
+ * name may hold a line break); BUF of CAP bytes. */
 static const char *
-colname(const struct row *w, int col)
+colname(const struct row *w, int col, char *buf, size_t cap)
 {
-	return col >= 0 && (size_t)col < w->s->header.nf ?
-	    stream_colname(w->s, col) : "?";
+	if (col < 0 || (size_t)col >= w->s->header.nf)
+		return "?";
+	return str_msg(buf, cap, w->s->header.f[col]);
 }
 
 /* The message of a row ready: hand it to the kind of input. */
@@ -95,7 +98,7 @@ static int
 bad_value(struct row *w, int col, struct str shown, const char *why,
     const char *expected, va_list ap)
 {
-	char val[256], exp[768], msg[1200];
+	char val[256], name[256], exp[768], msg[1200];
 
 	if (w->bad)
 		return -1;
@@ -103,7 +106,8 @@ bad_value(struct row *w, int col, struct str shown, const char *why,
 	exp[0] = '\0';
 	if (expected != NULL)
 		vsnprintf(exp, sizeof exp, expected, ap);
-	snprintf(msg, sizeof msg, "%s: %s '%s'%s%s%s", colname(w, col), why, val,
+	snprintf(msg, sizeof msg, "%s: %s '%s'%s%s%s",
+	    colname(w, col, name, sizeof name), why, val,
 	    expected ? " (" : "", exp, expected ? ")" : "");
 	return report(w, msg);
 }
@@ -149,9 +153,10 @@ row_fail(struct row *w, const char *fmt, ...)
 static int
 missing(struct row *w, int col)
 {
-	char msg[600];
+	char msg[600], name[256];
 
-	snprintf(msg, sizeof msg, "%s: missing value", colname(w, col));
+	snprintf(msg, sizeof msg, "%s: missing value",
+	    colname(w, col, name, sizeof name));
 	return report(w, msg);
 }
 
@@ -249,11 +254,14 @@ const char *
 date_expected(bool own)
 {
 	static char buf[300];
+	char shown[256];
 	const char *fmt = dt_date_format();
 
 	if (own || fmt == NULL)
 		return own ? "YYYY-MM-DD" : "YYYY-MM-DD; see --date-format";
-	snprintf(buf, sizeof buf, "%s or YYYY-MM-DD", fmt);
+	/* The option's value escaped, as a value is. */
+	snprintf(buf, sizeof buf, "%s or YYYY-MM-DD",
+	    str_msg(shown, sizeof shown, str_of(fmt)));
 	return buf;
 }
 

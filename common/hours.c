@@ -240,6 +240,43 @@ day_close(const struct hours *h, day_t d)
 	return e;
 }
 
+/* The real time of open day D's windows from FROM on: sorted, disjoint
+ * intervals [s[i], e[i]); their number.  A wall time in a daylight-saving
+ * gap moves forward by the gap (datetime.h), so a window in the gap can
+ * land on real time of a later window, or end before it starts: each real
+ * second is counted once, in the union of the windows. */
+static int
+day_real(const struct hours *h, day_t d, tstamp from, tstamp *s, tstamp *e)
+{
+	int wd = weekday(d), n = 0, m = 0;
+
+	for (int i = 0; i < h->nwin[wd]; i++) {
+		tstamp ws, we;
+		window_real(d, &h->win[wd][i], &ws, &we);
+		if (ws < from)
+			ws = from;
+		if (we <= ws)
+			continue;
+		int k = n++;	/* by start: out of order only in a gap */
+		for (; k > 0 && s[k - 1] > ws; k--) {
+			s[k] = s[k - 1];
+			e[k] = e[k - 1];
+		}
+		s[k] = ws;
+		e[k] = we;
+	}
+	for (int i = 0; i < n; i++)
+		if (m > 0 && s[i] <= e[m - 1]) {
+			if (e[i] > e[m - 1])
+				e[m - 1] = e[i];
+		} else {
+			s[m] = s[i];
+			e[m] = e[i];
+			m++;
+		}
+	return m;
+}
+
 int
 hours_add(const struct hours *h, tstamp t, int64_t secs, tstamp *out)
 {
@@ -249,25 +286,25 @@ hours_add(const struct hours *h, tstamp t, int64_t secs, tstamp *out)
 	}
 	int64_t rem = secs;
 	int closed = 0;
+	tstamp from = t, s[HOURS_MAXWIN], e[HOURS_MAXWIN];
 	for (day_t d = local_date(t); closed < HOURS_SCAN_DAYS; d++) {
 		if (!hours_open_day(h, d)) {
 			closed++;
 			continue;
 		}
 		closed = 0;
-		int wd = weekday(d);
-		for (int i = 0; i < h->nwin[wd]; i++) {
-			tstamp ws, we;
-			window_real(d, &h->win[wd][i], &ws, &we);
-			if (we <= t || we <= ws)
-				continue;
-			tstamp s = ws > t ? ws : t;
-			if (we - s >= rem) {
-				*out = s + rem;
+		/* From the end of the day before: its windows may reach into
+		 * this day only through a gap at midnight. */
+		int n = day_real(h, d, from, s, e);
+		for (int i = 0; i < n; i++) {
+			if (e[i] - s[i] >= rem) {
+				*out = s[i] + rem;
 				return 0;
 			}
-			rem -= we - s;
+			rem -= e[i] - s[i];
 		}
+		if (n > 0)
+			from = e[n - 1];
 	}
 	return -1;
 }
@@ -276,6 +313,7 @@ int64_t
 hours_between(const struct hours *h, tstamp a, tstamp b)
 {
 	int64_t sum = 0;
+	tstamp from = a, s[HOURS_MAXWIN], e[HOURS_MAXWIN];
 
 	if (b <= a)
 		return 0;
@@ -284,17 +322,11 @@ hours_between(const struct hours *h, tstamp a, tstamp b)
 	for (day_t d = local_date(a), last = local_date(b); d <= last; d++) {
 		if (!hours_open_day(h, d))
 			continue;
-		int wd = weekday(d);
-		for (int i = 0; i < h->nwin[wd]; i++) {
-			tstamp ws, we;
-			window_real(d, &h->win[wd][i], &ws, &we);
-			if (ws < a)
-				ws = a;
-			if (we > b)
-				we = b;
-			if (we > ws)
-				sum += we - ws;
-		}
+		int n = day_real(h, d, from, s, e);
+		for (int i = 0; i < n && s[i] < b; i++)
+			sum += (e[i] < b ? e[i] : b) - s[i];
+		if (n > 0)
+			from = e[n - 1];
 	}
 	return sum;
 }

@@ -103,7 +103,7 @@ static void
 take_lock(struct ledger *l, int fd)
 {
 	int how = l->dry_run ? LOCK_SH : LOCK_EX;
-	double wait = lock_wait(), waited = 0;
+	long wait = (long)(lock_wait() * 10 + 0.5), waited = 0;	/* tenths */
 	const struct timespec step = { 0, 100 * 1000 * 1000 };
 
 	while (flock(fd, how | LOCK_NB) == -1) {
@@ -112,10 +112,10 @@ take_lock(struct ledger *l, int fd)
 		if (errno != EWOULDBLOCK)
 			fatal_errno("%s: lock", l->path);
 		if (waited >= wait)
-			fatal("%s: locked by another run for %.0f seconds; not "
-			    "waiting longer", l->path, waited);
+			fatal("%s: locked by another run; waited %ld.%ld s, not "
+			    "waiting longer", l->path, waited / 10, waited % 10);
 		nanosleep(&step, NULL);
-		waited += 0.1;
+		waited++;
 	}
 }
 
@@ -282,6 +282,22 @@ ledger_next(struct ledger *l, struct row *w, size_t *index)
 	return 0;
 }
 
+/* The rows the program did not read yet, kept as they are: a ledger never
+ * loses a row because a program stopped reading early (svc-remind's
+ * --commit once rewrote a ledger with only the night's deliveries). */
+static void
+read_rest(struct ledger *l)
+{
+	struct record r;
+
+	while (l->reading && stream_next(&l->t, &r))
+		keep(l, r.f, r.nf);
+	if (l->reading) {
+		stream_close(&l->t);
+		l->reading = false;
+	}
+}
+
 void
 ledger_drop(struct ledger *l, size_t index)
 {
@@ -294,6 +310,7 @@ ledger_drop(struct ledger *l, size_t index)
 void
 ledger_add(struct ledger *l, const struct str *fields)
 {
+	read_rest(l);		/* the new rows come after every old one */
 	keep(l, fields, l->ncol);
 	l->changed = true;
 }
@@ -309,6 +326,7 @@ ledger_commit(struct ledger *l)
 {
 	if (l->dry_run || (!l->changed && !l->created))
 		return;
+	read_rest(l);
 	struct csvout *w = csvout_open(l->path, (struct dialect){ .delim = ',' },
 	    false, false);
 	for (size_t i = 0; i < l->ncol; i++)

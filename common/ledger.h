@@ -18,8 +18,8 @@
  *   ledger_close() (a dry run: a shared one); a second run waits up to 60
  *   seconds (AFTERSALES_LOCK_WAIT, in seconds, for the tests), then exits
  *   2 naming the ledger.
- * - Every row is kept as it was read, readable or not, unless the program
- *   drops it (an entry that can no longer hide anything: each program's
+ * - Every row is kept as it was read, readable or not (and those the
+ *   program never asked for with ledger_next()), unless the program drops it (an entry that can no longer hide anything: each program's
  *   rule); rows the program adds come after them.
  * - ledger_commit() rewrites it atomically (temporary file, fsync, rename,
  *   fsync of the directory), and only when something changed; call it

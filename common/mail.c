@@ -137,11 +137,12 @@ one_line(struct buf *tmp, struct str v)
 }
 
 /* Must V be written as encoded-words, after a header name of COL
- * characters? */
+ * characters?  Folding puts a run of spaces and the word after it at the
+ * start of a line: that too must fit in a line. */
 static bool
 needs_words(struct str v, size_t col)
 {
-	size_t word = 0;
+	size_t word = 0, unit = 0;
 
 	for (size_t i = 0; i < v.n; i++) {
 		unsigned char c = (unsigned char)v.p[i];
@@ -149,8 +150,11 @@ needs_words(struct str v, size_t col)
 			return true;
 		if (c == '=' && i + 1 < v.n && v.p[i + 1] == '?')
 			return true;
+		if (c == ' ' && i > 0 && v.p[i - 1] != ' ')
+			unit = 0;	/* a run of spaces starts a unit */
 		word = c == ' ' ? 0 : word + 1;
-		if (word + col > LINE_MAX_FOLDED)
+		unit++;
+		if (word + col > LINE_MAX_FOLDED || unit > LINE_MAX_FOLDED)
 			return true;
 	}
 	return false;
@@ -255,12 +259,13 @@ mail_header_mailbox(struct buf *b, const char *name, struct str display,
 	buf_cat(b, name);
 	buf_put(b, ": ", 2);
 	if (d.n > 0) {
-		size_t quoted = d.n + 2;
+		size_t quoted = d.n + 2, max = LINE_MAX_FOLDED;
 		for (size_t i = 0; i < d.n; i++)
 			quoted += d.p[i] == '"' || d.p[i] == '\\';
-		if (needs_words(d, col) || col + quoted > LINE_MAX_FOLDED)
+		if (needs_words(d, col) || col + quoted > LINE_MAX_FOLDED) {
 			put_words(b, d, &col);
-		else if (atoms(d)) {
+			max = LINE_MAX_WORDS;	/* the address after the last word */
+		} else if (atoms(d)) {
 			buf_str(b, d);
 			col += d.n;
 		} else {
@@ -273,7 +278,7 @@ mail_header_mailbox(struct buf *b, const char *name, struct str display,
 			buf_putc(b, '"');
 			col += quoted;
 		}
-		if (col + 1 + addr.n + 2 > LINE_MAX_FOLDED)
+		if (col + 1 + addr.n + 2 > max)
 			buf_put(b, "\n <", 3);
 		else
 			buf_put(b, " <", 2);

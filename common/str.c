@@ -129,17 +129,21 @@ str_cpy(char *buf, size_t cap, struct str s)
 	return buf;
 }
 
+static inline size_t utf8_char(const unsigned char *p, const unsigned char *e);
+
 char *
 str_msg(char *buf, size_t cap, struct str s)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t j = 0;
+	const unsigned char *p = (const unsigned char *)s.p;
+	size_t j = 0, used;
 
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char c = (unsigned char)s.p[i];
+	for (size_t i = 0; i < s.n; i += used) {
+		unsigned char c = p[i];
 		char e[4];
 		size_t k = 0;
 
+		used = 1;
 		if (c == '\n' || c == '\r' || c == '\t' || c == '\\') {
 			e[k++] = '\\';
 			e[k++] = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : '\\';
@@ -148,8 +152,15 @@ str_msg(char *buf, size_t cap, struct str s)
 			e[k++] = 'x';
 			e[k++] = hex[c >> 4];
 			e[k++] = hex[c & 15];
-		} else
+		} else if (c >= 0x80 && (used = utf8_char(p + i, p + s.n)) > 1) {
+			/* A character is kept or cut whole: a message of UTF-8
+			 * text stays UTF-8. */
+			memcpy(e, p + i, used);
+			k = used;
+		} else {
+			used = 1;	/* a byte that starts no character */
 			e[k++] = (char)c;
+		}
 		if (j + k + 4 > cap) {		/* room for "..." and the NUL */
 			memcpy(buf + j, "...", 3);
 			j += 3;

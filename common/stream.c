@@ -198,9 +198,8 @@ stream_col(const struct stream *s, const char *name)
 	return find(s, want);
 }
 
-/* "a, b, c": the header's names, for a message (cut with "..."). */
-static char *
-columns_found(const struct stream *s, char *list, size_t cap)
+char *
+stream_columns_found(const struct stream *s, char *list, size_t cap)
 {
 	size_t len = 0;
 
@@ -238,7 +237,7 @@ stream_need(const struct stream *s, const char *name)
 		fatal("%s: no header line", stream_name(s));
 	fatal("%s: missing %scolumn '%s' (columns found: %s)", s->header.file,
 	    s->what ? "" : "required ", name,
-	    columns_found(s, list, sizeof list));
+	    stream_columns_found(s, list, sizeof list));
 }
 
 const char *
@@ -424,5 +423,5 @@ stream_columns(struct stream *s, const struct column *spec)
 		fatal("%s: missing %scolumn%s %s (columns found: %s)",
 		    s->header.file, s->what ? "" : "required ",
 		    nmissing > 1 ? "s" : "", missing,
-		    columns_found(s, list, sizeof list));
+		    stream_columns_found(s, list, sizeof list));
 }

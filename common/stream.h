@@ -102,6 +102,9 @@ bool column_near_miss(const char *name, struct str header);
  * names, warns of near misses and names every missing column at once:
  * Index of column NAME (after --map), or -1 (also on an empty stream). */
 int stream_col(const struct stream *s, const char *name);
+/* "a, b, c": the header's names for a message, escaped (str_msg) and cut
+ * with "..." to fit LIST of CAP bytes (at least 16).  Returns LIST. */
+char *stream_columns_found(const struct stream *s, char *list, size_t cap);
 /* As stream_col, but fatal when missing, listing the columns found; on an
  * empty stream, fatal "FILE: no header line" as before empty inputs were
  * allowed (a program that does not test stream_empty stops, rather than

@@ -6,8 +6,13 @@
 # Without -a the night is today's, in Europe/Vilnius (what cron runs);
 # -a 'YYYY-MM-DD' or -a 'YYYY-MM-DD HH:MM' replays a given night.
 # Writes every result into OUTDIR/YYYY-MM-DD/ (the as-of date):
-#   reminders.csv         maintenance and recall reminders for the mail merge
-#                         (svc-remind with the ledger: each reminder once)
+#   reminders.csv         tonight's maintenance and recall reminders
+#                         (svc-remind: each reminder once, see the ledger)
+#   reminders-to-send.csv those for the customers (not the unknown ones)
+#   reminders-messages.csv  notify's report: one row per message sent to a
+#                         customer (e-mail, else SMS), in their language
+#   reminders-sms.csv     the SMS, for the gateway
+#   reminders-sent.csv    the reminders delivered, recorded in the ledger
 #   reminders-excel.csv   the same for the branch that works in Excel
 #                         (its own export; written Excel-safe, CRLF)
 #   worklist.csv          the morning worklist of inquiries (breached, at
@@ -16,8 +21,10 @@
 #   claims.csv            warranty verdicts of the day's claims
 #   claims-sla.csv        those claims as urgent inquiries, with deadlines
 #   renewals.csv          insurance, inspections, loans... ending soon, each
-#                         stage (60, 30, 7 days) once
-#   invitations.csv       satisfaction surveys to send after yesterday's visits
+#                         stage (60, 30, 7 days) once; renewals-messages.csv,
+#                         renewals-sms.csv, renewals-sent.csv as for reminders
+#   invitations.csv       satisfaction surveys to send after yesterday's
+#                         visits; invitations-messages.csv, -sms.csv, -sent.csv
 #   on-duty.csv           the duty dealer of each region tomorrow at noon
 #   audit.csv             yesterday's dispatch calls checked against the roster
 #   uncovered.csv         yesterday's calls served without roadside-assistance cover
@@ -27,11 +34,21 @@
 # writes into OUTDIR/YYYY-MM-DD.2/ (then .3, ...): the night's earlier
 # results, which the ledgers now hide, are never overwritten.
 #
+# The customers' messages: e-mails are piped to the shell command
+# $SENDMAIL (default /usr/sbin/sendmail) with `-t -oi`; SMS go to the
+# *-sms.csv files for the SMS gateway.  A ledger records a reminder, a
+# renewal stage or an invitation only when its message was delivered: one
+# that failed (a mail system that refused it, see errors.log) is sent again
+# the next night.  samples/sendmail is a stand-in that delivers into an
+# mbox instead (the demo's).
+#
 # Exit status, for cron's `|| mail`: 0 nothing needs a person; 3 something
 # does (overdue reminders, breached inquiries, unclassified claims, a
 # contract at its last stage, a region without a duty dealer, a wrong
-# referral, a call served without cover); 1 some rows were rejected; 2 a step failed, or the previous
-# run still holds the lock (named, with its start, on standard error).
+# referral, a call served without cover); 1 some rows were rejected, or
+# some messages were not delivered (they are sent again the next night);
+# 2 a step failed, or the previous run still holds the lock (named, with
+# its start, on standard error).
 #
 # crontab(5) line, as the back-office user (cron's PATH is enough: the
 # script finds the programs itself):
@@ -48,6 +65,11 @@ out=./nightly-out
 state=
 as_of=
 tz=Europe/Vilnius
+# The sender of the customers' e-mails, and how they are sent: each message
+# piped to the shell command, bounded so that a hung mail system fails that
+# message (sent again the next night) instead of holding the night's lock.
+from='Baltic Auto Service Union <service@example.lt>'
+sendmail="timeout 120 ${SENDMAIL:-/usr/sbin/sendmail} -t -oi"
 while getopts a:d:o:s: opt; do
 	case $opt in
 	a) as_of=$OPTARG ;;
@@ -99,13 +121,76 @@ step() {
 	esac
 }
 
-# Maintenance and recalls, reminded once per due date (the ledger).
-step reminders svc-remind --as-of "$as_of" --tz "$tz" --alert \
+# send KIND TEMPLATES TO SMS FILE: the step KIND-send: the rows of FILE to
+# the customers, one message per customer (the e-mail address of column
+# TO, else the phone of column SMS), in the language of the column
+# language (lt for a row without one), with the templates of
+# DATADIR/templates/TEMPLATES; writes KIND-messages.csv (the report),
+# KIND-sms.csv and KIND-sent.csv (the rows delivered).
+send() {
+	step "$1-send" notify --as-of "$as_of" --tz "$tz" \
+		--templates "$data/templates/$2" --to "$3" --sms "$4" \
+		--name customer --lang-column language --lang lt \
+		--from "$from" --sendmail "$sendmail" --sms-out "$dir/$1-sms.csv" \
+		--sent "$dir/$1-sent.csv" --rejects "$dir/rejected-$1.csv" \
+		-o "$dir/$1-messages.csv" "$5"
+}
+
+# due_rows FILE OUT: svc-remind's reminders of FILE without its unknown rows (a
+# vehicle whose odometer says nothing): those need a person of the office,
+# not a message to the customer, and since the ledger never hides them the
+# customer would get one every night.  Fields may be quoted, with commas
+# and line breaks.
+due_rows() {
+	awk '
+	function fields(rec, f,    n, i, c, q, v) {
+		n = 0; v = ""; q = 0
+		for (i = 1; i <= length(rec); i++) {
+			c = substr(rec, i, 1)
+			if (q) {
+				if (c == "\"" && substr(rec, i + 1, 1) == "\"") { v = v c; i++ }
+				else if (c == "\"") q = 0
+				else v = v c
+			} else if (c == "\"") q = 1
+			else if (c == ",") { f[++n] = v; v = "" }
+			else v = v c
+		}
+		f[++n] = v
+		return n
+	}
+	{
+		rec = $0
+		while (gsub(/"/, "\"", rec) % 2 && (getline line) > 0) rec = rec "\n" line
+		n = fields(rec, f)
+	}
+	NR == 1 { for (i = 1; i <= n; i++) if (f[i] == "status") col = i; print rec; next }
+	!col || f[col] != "unknown" { print rec }' "$1" >"$2"
+}
+
+# Maintenance and recalls, reminded once per due date: svc-remind writes
+# tonight's reminders without recording them (--dry-run), notify sends
+# them, and --commit records in the ledger only the reminders delivered.
+step reminders svc-remind --as-of "$as_of" --tz "$tz" --alert --dry-run \
 	-s "$data/svc-schedule.csv" --campaigns "$data/svc-campaigns.csv" \
 	--ledger "$state/ledger.csv" --rejects "$dir/rejected-history.csv" \
 	-o "$dir/reminders.csv" "$data/svc-history.csv"
+# (-o is written whole or not at all: no file, nothing to send.)
+if [ -f "$dir/reminders.csv" ]; then
+	due_rows "$dir/reminders.csv" "$dir/reminders-to-send.csv"
+	send reminders maintenance email phone "$dir/reminders-to-send.csv"
+	# notify writes --sent only when it sent every message it could (exit
+	# 0 or 1): after a failed run nothing is recorded, and every reminder
+	# comes again the next night (a reminder twice, never none).
+	[ -f "$dir/reminders-sent.csv" ] &&
+		step reminders-commit svc-remind --as-of "$as_of" --tz "$tz" \
+			--ledger "$state/ledger.csv" --commit "$dir/reminders-sent.csv"
+fi
 # The Klaipėda branch exports from Excel (';', BOM, DD.MM.YYYY, its own
-# column names) and opens the result in Excel again.
+# column names) and opens the result in Excel again: its staff call their
+# customers themselves (the export has neither e-mail addresses nor
+# languages).  Handing the file to the branch is the delivery, so this step
+# records its reminders in the same ledger as it writes them; they are
+# not sent.
 step reminders-excel svc-remind --as-of "$as_of" --tz "$tz" --alert \
 	-d ';' --date-format '%d.%m.%Y' --excel-safe --crlf \
 	--map vin=VIN --map date=Data --map km=Rida --map services=Darbai \
@@ -138,16 +223,30 @@ step claims-sla complaint-sla --as-of "$as_of" --tz "$tz" --map id=claim_id \
 
 # Contracts ending soon (insurance, inspections, loans, leases, roadside,
 # packages): each stage once, never a renewed one; a week after the end too.
-step renewals contract-remind --as-of "$as_of" --tz "$tz" --alert \
+# Sent and recorded as the reminders are.
+step renewals contract-remind --as-of "$as_of" --tz "$tz" --alert --dry-run \
 	--overdue 7 --ledger "$state/renewals-ledger.csv" \
 	-o "$dir/renewals.csv" "$data/contracts.csv"
+if [ -f "$dir/renewals.csv" ]; then
+	send renewals renewal email phone "$dir/renewals.csv"
+	[ -f "$dir/renewals-sent.csv" ] &&
+		step renewals-commit contract-remind --as-of "$as_of" --tz "$tz" \
+			--ledger "$state/renewals-ledger.csv" --commit "$dir/renewals-sent.csv"
+fi
 
 # Satisfaction surveys after the visits of the last two weeks, each
-# customer at most once a quarter.
-step surveys survey-invite --as-of "$as_of" --tz "$tz" \
+# customer at most once a quarter.  The repair orders have one contact
+# column, an e-mail address or a phone number.
+step surveys survey-invite --as-of "$as_of" --tz "$tz" --dry-run \
 	--ledger "$state/surveys-ledger.csv" \
 	--url 'https://survey.example.lt/s?ro={id}&lang={language}' \
 	-o "$dir/invitations.csv" "$data/repair-orders.csv"
+if [ -f "$dir/invitations.csv" ]; then
+	send invitations survey contact contact "$dir/invitations.csv"
+	[ -f "$dir/invitations-sent.csv" ] &&
+		step surveys-commit survey-invite --as-of "$as_of" --tz "$tz" \
+			--ledger "$state/surveys-ledger.csv" --commit "$dir/invitations-sent.csv"
+fi
 
 # Who is on duty in each region tomorrow at noon.
 step on-duty duty-roster who --as-of "$tomorrow 12:00" --tz "$tz" \

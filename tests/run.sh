@@ -32,6 +32,12 @@ TZ=UTC
 LC_ALL=C.UTF-8
 TOP=$top
 export DATA SAMPLES PATH TZ LC_ALL TOP
+# No test sends real mail: samples/nightly.sh (the demo tests, aftersales(7)'s
+# example) pipes its e-mails to $SENDMAIL, here the stand-in, which appends
+# them to sent.mbox in the test's folder.
+SENDMAIL=$top/samples/sendmail
+export SENDMAIL
+unset SENDMAIL_MBOX SENDMAIL_FAIL
 # Under `make check SANITIZE=1` a sanitizer report fails the test (stderr
 # differs, and the exit status is 99).  LeakSanitizer runs in the unit tests
 # only; the programs' leaks at exit are checked by `make check-valgrind`, and

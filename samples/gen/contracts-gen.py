@@ -4,10 +4,10 @@ vehicles (deterministic: the same output every run).
 
     python3 samples/gen/contracts-gen.py [samples/svc-history.csv] > samples/contracts.csv
 
-For each vehicle of the service history (its customer, phone, e-mail and
-dealer from its latest row): a yearly insurance, some already renewed; a
-roadworthiness inspection every two years; loans and leases for some;
-roadside-assistance subscriptions and prepaid service packages (some
+For each vehicle of the service history (its customer, phone, e-mail,
+language and dealer from its latest row): a yearly insurance, some already
+renewed; a roadworthiness inspection every two years; loans and leases for
+some; roadside-assistance subscriptions and prepaid service packages (some
 open-ended); a few void or closed.  Ends fall around the demo's night,
 2026-11-20, so that every stage (60, 30, 7 days, expired) has contracts.
 """
@@ -59,8 +59,7 @@ def row(kind, vin, start, end, status, who, provider):
               "loan": "LN", "lease": "LS", "roadside": "RA",
               "package": "PK"}[kind]
     name = who["customer"]
-    lang = ("ru" if any("\u0400" <= ch <= "\u04ff" for ch in name)
-            else "en" if name.startswith("Embassy") else "lt")
+    lang = who["language"]
     out.writerow([f"{prefix}-{n:05d}", vin, kind,
                   start.isoformat() if start else "",
                   end.isoformat() if end else "", status, name, who["phone"],

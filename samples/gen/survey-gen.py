@@ -6,8 +6,8 @@
 Writes samples/repair-orders.csv: the repair orders closed from 2026-11-01 to
 the demo's night (2026-11-20), one per service visit of the history in that
 time plus deliveries, warranty repairs and internal jobs, with advisors,
-the customer's language, a contact (e-mail, else phone) and a few opt-outs;
-and samples/survey-answers.csv: October's answers, a CSAT score (1-5) and
+the customer's language (the history's column), a contact (e-mail, else
+phone) and a few opt-outs; and samples/survey-answers.csv: October's answers, a CSAT score (1-5) and
 an NPS score (0-10) per answered survey, some unanswered.
 """
 import csv
@@ -31,12 +31,6 @@ ADVISORS = {
     "D07": ["Lukas", "Jurgita"], "D08": ["Andrej"], "D09": ["Milda"],
     "D10": ["Darius"], "D11": ["Neringa", "Saulius"], "D12": ["Viktor"],
 }
-
-
-def language(name):
-    if any("\u0400" <= ch <= "\u04ff" for ch in name):
-        return "ru"
-    return "en" if name.startswith("Embassy") else "lt"
 
 
 rows = list(csv.DictReader(open(src, encoding="utf-8")))
@@ -78,7 +72,7 @@ with open(f"{outdir}/repair-orders.csv", "w", encoding="utf-8", newline="") as f
         w.writerow([f"RO-{26000 + n}", closed.strftime("%Y-%m-%d %H:%M"),
                     contact, kind, opt, p["customer"], r["vin"], dealer,
                     ADVISORS[dealer][rnd(len(ADVISORS[dealer]))],
-                    language(p["customer"])])
+                    p["language"]])
 
 with open(f"{outdir}/survey-answers.csv", "w", encoding="utf-8", newline="") as f:
     w = csv.writer(f, lineterminator="\n")

@@ -7,6 +7,14 @@ Writes svc-history.csv (a dealer's service history of a few hundred
 vehicles: private customers, a taxi fleet, government and embassy cars on
 tour plans), svc-schedule.csv, svc-campaigns.csv and svc-history-excel.csv
 (an Excel export: ';', BOM, DD.MM.YYYY, Lithuanian column names).
+
+The history's owners (columns customer, phone, email, and language) are
+then given by customers-gen.py, which rewrites them in place:
+
+    python3 samples/gen/svc-gen.py samples/
+    svc-remind -s samples/svc-schedule.csv --campaigns samples/svc-campaigns.csv \
+        --as-of 2026-11-20 samples/svc-history.csv >due.csv
+    python3 samples/gen/customers-gen.py samples/svc-history.csv due.csv
 """
 import datetime as dt
 import os

@@ -13,10 +13,12 @@
 #define AS_FUZZ_H
 
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 extern jmp_buf fuzz_jb;
@@ -47,5 +49,12 @@ ssize_t fuzz_write(int fd, const void *buf, size_t n);
 #define FUZZ_CHECK(cond, ...) do { if (!(cond)) { \
 	fprintf(fuzz_err, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
 	fprintf(fuzz_err, __VA_ARGS__); fputc('\n', fuzz_err); abort(); } } while (0)
+
+/* The same bytes (either side may be empty with a null pointer). */
+static inline bool
+fuzz_same(const void *a, size_t an, const void *b, size_t bn)
+{
+	return an == bn && (an == 0 || memcmp(a, b, an) == 0);
+}
 
 #endif

@@ -107,7 +107,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		civil_from_days(d, &y, &m, &dd);
 		civil_from_days(e, &y2, &m2, &dd2);
 		if (y2 >= 1 && y2 <= 9999) {
-			check_date(e, "date_add_months");
+			/* Computed dates may lie outside the years of input
+			 * (datetime.h): read back only those inside. */
+			if (y2 >= YEAR_MIN && y2 <= YEAR_MAX)
+				check_date(e, "date_add_months");
 			FUZZ_CHECK(dd2 == dd || (dd2 < dd && dd2 == days_in_month(y2, m2)),
 			    "%d-%d-%d + %d months = %d-%d-%d", y, m, dd, months,
 			    y2, m2, dd2);

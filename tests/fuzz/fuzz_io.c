@@ -45,11 +45,17 @@ fuzz_msg_reset(void)
 	}
 }
 
+/* After the reset, a message shorter than one before it leaves the end
+ * of that one in the buffer: glibc keeps its NUL at the end of all that
+ * was written, not at the position.  fflush sets msg_n to the position. */
 const char *
 fuzz_msg(void)
 {
 	fflush(stderr);
-	return msg_p ? msg_p : "";
+	if (msg_p == NULL)
+		return "";
+	msg_p[msg_n] = '\0';
+	return msg_p;
 }
 
 static void

@@ -134,6 +134,22 @@ main(void)
 	BETWEEN("Sun 00:00-24:00", "2026-03-29 00:00", "2026-03-30 00:00", 23 * 3600);
 	BETWEEN("Sun 02:00-06:00", "2026-10-25 00:00", "2026-10-25 12:00", 5 * 3600);
 	BETWEEN(wk, "2026-03-27 16:00", "2026-03-30 11:00", 4 * 3600);
+	/* fuzz hours: a window whose wall times fall in the gap of
+	 * 2026-03-29 (03:00-04:00 does not exist; such a time moves forward
+	 * by the gap) lands on real time that the next window holds too: it
+	 * was counted twice (23.5 h in a day of 23, 80 min in an hour), and
+	 * more business time could end earlier.  Each real second counts
+	 * once. */
+	BETWEEN("Sun 00:00-03:30,04:00-24:00", "2026-03-29 00:00",
+	    "2026-03-30 00:00", 23 * 3600);
+	BETWEEN("Sun 03:30-03:50,04:00-05:00", "2026-03-29 00:00",
+	    "2026-03-29 06:00", 3600);
+	ADD("Sun 03:30-03:50,04:00-05:00", "2026-03-29 00:00", 1,
+	    "2026-03-29T05:00:00+03:00");
+	ADD("Sun 00:00-03:30,04:00-24:00", "2026-03-29 00:00", 23,
+	    "2026-03-30T00:00:00+03:00");
+	ADD("Sun 00:00-03:30,04:00-24:00", "2026-03-29 04:00", 1,
+	    "2026-03-29T05:00:00+03:00");
 
 	/* Nbd: the close of the N-th business day after the day of receipt. */
 	BD(wk, "2026-11-20 10:00", 1, "2026-11-23T18:00:00+02:00");

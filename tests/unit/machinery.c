@@ -493,6 +493,17 @@ test_ledger(void)
 	CHECK(a1.st_ino == a2.st_ino && strcmp(get_file("l.csv"), before_dry) == 0,
 	    "dry run changed the ledger");
 	free((char *)before_dry);
+	/* Rows the program never read are kept, in their place, before the
+	 * rows it adds. */
+	put_file("l.csv", "id,contact,sent\nA,a@x.lt,2026-11-20\nB,b@x.lt,2026-11-21\n");
+	l = ledger_open(&la, P("l.csv"), lcols, false);
+	f[0] = STR_C("C"), f[1] = STR_C("c@x.lt"), f[2] = STR_C("2026-11-22");
+	ledger_add(l, f);
+	ledger_commit(l);
+	ledger_close(l);
+	got = get_file("l.csv");
+	CHECK(got && strcmp(got, "id,contact,sent\nA,a@x.lt,2026-11-20\n"
+	    "B,b@x.lt,2026-11-21\nC,c@x.lt,2026-11-22\n") == 0, "unread rows: %s", got);
 	/* Another program's header: fatal before anything is written. */
 	put_file("bad.csv", "vin,service,due_date,sent\n");
 	CHECK(in_child(open_bad_header) == 2, "foreign header accepted");

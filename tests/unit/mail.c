@@ -331,6 +331,9 @@ test_headers(void)
 		/* 4-byte characters and a long Russian subject: whole characters in each word */
 		{ "🚗 Ваш автомобиль ждёт техобслуживания: замена масла, тормозной жидкости и фильтров 🚗",
 		  "🚗 Ваш автомобиль ждёт техобслуживания: замена масла, тормозной жидкости и фильтров 🚗", true },
+		/* fuzz mail: a run of spaces longer than a line was kept
+		 * whole after the fold, on a line of 101 bytes */
+		{ "a                                                                                                    b c", "a                                                                                                    b c", true },
 		{ "", "", false },
 	};
 	struct buf b = { 0 };
@@ -371,6 +374,11 @@ test_headers(void)
 		{ "Butkus, Jonas", "j@x.lt", "To: \"Butkus, Jonas\" <j@x.lt>\n" },
 		{ "O'Brien \"Jr\" A.", "o@x.ie", "To: \"O'Brien \\\"Jr\\\" A.\" <o@x.ie>\n" },
 		{ "Šarūnas", "s@x.lt", "To: =?UTF-8?B?xaBhcsWrbmFz?= <s@x.lt>\n" },
+		/* fuzz mail: a line with an encoded-word is at most 76
+		 * (RFC 2047 2), not 78: this one would be 77 */
+		{ "Šarūnas", "sarunas.petrauskas.vilnius.filialas@example.lt",
+		  "To: =?UTF-8?B?xaBhcsWrbmFz?=\n"
+		  " <sarunas.petrauskas.vilnius.filialas@example.lt>\n" },
 	};
 	for (size_t i = 0; i < sizeof mb / sizeof mb[0]; i++) {
 		b.n = 0;

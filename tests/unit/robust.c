@@ -1,6 +1,7 @@
 /* Regression tests of hostile input and faults (docs/RELIABILITY.md): each
  * case is something the fuzz targets (tests/fuzz/) or the fault tests found.
  * Prints each failure, exits 1. */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +12,11 @@
 #include "csvin.h"
 #include "csvout.h"
 #include "datetime.h"
+#include "field.h"
 #include "num.h"
+#include "opts.h"
 #include "pattern.h"
+#include "stream.h"
 #include "util.h"
 
 static int failures, checks;
@@ -336,6 +340,142 @@ test_single_field_rows(const char *tmp)
 	    "single-field rows after an empty one: [%s]", buf);
 }
 
+/* What FN(ARG) writes on stderr, into OUT (CAP bytes). */
+static char *
+stderr_of(void (*fn)(void *), void *arg, const char *path, char *out,
+    size_t cap)
+{
+	FILE *f;
+	size_t n;
+
+	fflush(stderr);
+	int saved = dup(2), fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	dup2(fd, 2);
+	close(fd);
+	fn(arg);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	out[0] = '\0';
+	if ((f = fopen(path, "rb")) != NULL) {
+		n = fread(out, 1, cap - 1, f);
+		out[n] = '\0';
+		fclose(f);
+	}
+	return out;
+}
+
+struct bad_rows {
+	const char *path;
+	struct app app;
+};
+
+/* Each getter once on the first row of a table. */
+static void
+read_bad_rows(void *arg)
+{
+	struct bad_rows *b = arg;
+	struct stream s;
+	struct record r;
+	struct row w;
+	day_t d;
+	long long n;
+
+	table_open(&s, b->path, "test");
+	while (stream_next(&s, &r)) {
+		row_start(&w, &b->app, &s, &r, ROW_DATA);
+		get_date(&w, 0, REQUIRED, &d);
+		row_start(&w, &b->app, &s, &r, ROW_DATA);
+		get_count(&w, 1, REQUIRED, &n);
+	}
+	stream_close(&s);
+}
+
+/* fuzz field: a column name was put into a bad value's message as it is:
+ * a header name with a line break (quoted) or a control byte split the
+ * message or moved the terminal's cursor.  It is escaped, as the value
+ * is and as stream.c's messages show names. */
+static void
+test_column_name_escaped(const char *tmp)
+{
+	struct bad_rows b;
+	char path[80], err[2048], want[2048];
+	FILE *f;
+
+	memset(&b, 0, sizeof b);
+	b.path = tmp;
+	common_init(&b.app.opt);
+	snprintf(path, sizeof path, "%s.err", tmp);
+	if ((f = fopen(tmp, "wb")) == NULL)
+		return;
+	fputs("\"due\ndate\",\"km\033[2J\"\n2026-02-30,\n", f);
+	fclose(f);
+	stderr_of(read_bad_rows, &b, path, err, sizeof err);
+	unlink(path);
+	snprintf(want, sizeof want,
+	    "robust: %s:3: due\\ndate: invalid date '2026-02-30' "
+	    "(expected YYYY-MM-DD; see --date-format)\n"
+	    "robust: %s:3: km\\x1b[2J: missing value\n", tmp, tmp);
+	CHECK(strcmp(err, want) == 0, "column names in messages:\n%s", err);
+}
+
+/* fuzz field: str_msg cut a long value in the middle of a UTF-8
+ * character ("aaaa\xc4..."): a message of valid text was not valid UTF-8.
+ * It cuts between characters. */
+static void
+test_msg_cut_utf8(void)
+{
+	static const struct { const char *value; size_t cap; const char *want; } t[] = {
+		{ "aaaa\xc4\x85", 9, "aaaa..." },	/* ą: 2 bytes */
+		{ "aaaa\xc4\x85", 10, "aaaa\xc4\x85" },
+		{ "aaa\xe2\x82\xac", 9, "aaa..." },	/* €: 3 bytes */
+		{ "a\xf0\x9f\x9a\x97" "b", 8, "a..." },	/* 🚗: 4 bytes */
+		{ "a\xf0\x9f\x9a\x97" "b", 9, "a\xf0\x9f\x9a\x97..." },
+		{ "aaaa\xc4\xff", 9, "aaaa\xc4..." },	/* not UTF-8: bytes */
+		{ "a\nb\xc4\x85", 9, "a\\nb..." },
+		{ "a\nb\xc4\x85", 10, "a\\nb\xc4\x85" },
+	};
+	char buf[64];
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		str_msg(buf, t[i].cap, str_of(t[i].value));
+		CHECK(strcmp(buf, t[i].want) == 0, "str_msg case %zu: '%s'", i, buf);
+	}
+}
+
+/* fuzz field: the --date-format went into "expected FMT or YYYY-MM-DD"
+ * as it is: a control byte in it reached the message.  Escaped as
+ * option values are. */
+static void
+test_date_format_escaped(void)
+{
+	dt_init("Europe/Vilnius", "%d.%m.%Y\n\001");
+	CHECK(strcmp(date_expected(false), "%d.%m.%Y\\n\\x01 or YYYY-MM-DD") == 0,
+	    "date_expected: '%s'", date_expected(false));
+	dt_init("Europe/Vilnius", NULL);
+}
+
+/* fuzz field: with --date-format the value was copied into a C string
+ * for strptime, which stopped at a NUL byte: "05.01.2026", NUL, "junk" was
+ * the date 2026-01-05, where ISO reading refuses such a value. */
+static void
+test_date_format_nul(void)
+{
+	static const char v[] = "05.01.2026\0junk";
+	struct str s = { v, sizeof v - 1 };
+	day_t d;
+	tstamp t;
+
+	dt_init("Europe/Vilnius", "%d.%m.%Y");
+	CHECK(parse_date(s, &d) == -1, "a date with a NUL byte read");
+	CHECK(parse_timestamp(s, &t, NULL) == -1, "a timestamp with a NUL byte read");
+	CHECK(parse_date(str_of(v), &d) == 0 && d == days_from_civil(2026, 1, 5),
+	    "the date before the NUL");
+	dt_init("Europe/Vilnius", NULL);
+	CHECK(parse_date((struct str){ "2026-01-05\0", 11 }, &d) == -1,
+	    "an ISO date with a NUL byte read");
+}
+
 int
 main(void)
 {
@@ -359,6 +499,10 @@ main(void)
 	test_tsv_escaped_cr(path);
 	test_months_before_year_one();
 	test_fmt_date_range();
+	test_column_name_escaped(path);
+	test_msg_cut_utf8();
+	test_date_format_escaped();
+	test_date_format_nul();
 	unlink(path);
 	rmdir(tmp);
 	printf("%d checks, %d failed\n", checks, failures);

@@ -675,26 +675,36 @@ csv_bytes(struct csvin *r, const char *p, size_t n)
 	}
 }
 
-/* Most records of an export hold no quote, and libcsv, a byte at a time
- * through its state machine with a call per field and per byte of
- * no_space(), costs more than all the rest of the reader: such records
- * are split here instead, where they were read.  Their fields stay in
- * r->buf (valid until the next fill(), as the arena's are), each
- * NUL-terminated in place of the delimiter or line end after it.
+/* libcsv takes each byte through its state machine, with a call per
+ * field and per byte of no_space(): it costs more than all the rest of
+ * the reader.  The records of an export are split here instead, where
+ * they were read, when they are well formed: their fields stay in r->buf
+ * (valid until the next fill(), as the arena's are), each NUL-terminated
+ * in place of the byte after it (its delimiter, line end or closing
+ * quote); a quoted field's doubled quotes are undoubled in place.
  *
  * The contract: the records taken here are exactly those libcsv (strict,
  * no_space, CSV_REPALL_NL, the quote '"') would have reported through
- * on_field() and on_row(), with the same lines; any other record goes to
- * libcsv from its first byte.  Taken are, only at a record's start in
- * libcsv's state (nothing of a record handed to it: ROW_NOT_BEGUN) and
- * after the header: blank line ends (a LF is counted, a CR is nothing, as
- * on_row() does with no field), and a record whose CR or LF is in this
- * chunk with no quote before it and at most RECORD_FIELDS_MAX fields.
- * libcsv would split such a record at every delimiter, keep every byte
- * (no_space: nothing is trimmed) and end it at the CR or LF, which on_row()
- * counts when it is a LF; after a CR, what follows starts the next record
- * (the LF of a CR LF is then a blank line end).  A field taken is shorter
- * than a chunk, so under FIELD_MAX (libcsv's cap, capped_realloc). */
+ * on_field() and on_row(), with the same fields and lines; any other
+ * record goes to libcsv from its first byte, and nothing of it was
+ * changed.  Taken are, only at a record's start in libcsv's state (nothing
+ * of a record handed to it: ROW_NOT_BEGUN) and after the header:
+ * - blank line ends: a LF is counted, a CR is nothing (on_row() with no
+ *   field);
+ * - a record whose end (CR or LF) is in this chunk, of at most
+ *   RECORD_FIELDS_MAX fields, each either unquoted (no quote in it) or
+ *   quoted (a quote first, then anything with quotes doubled, then a
+ *   quote followed by the delimiter, CR or LF).  libcsv splits such a
+ *   record at every delimiter outside quotes, keeps every byte (no_space:
+ *   nothing is trimmed; a quoted field's content without its quotes and
+ *   with "" as "), and ends it at the CR or LF, which on_row() counts when
+ *   it is a LF, as on_field() counts the LFs inside quoted fields; after
+ *   a CR, what follows starts the next record (the LF of a CR LF is then a
+ *   blank line end).
+ * Not taken: a quote inside an unquoted field (strict libcsv stops on it:
+ * csv_bytes), text after a closing quote, a record cut by the chunk's end,
+ * too many fields.  A field taken is shorter than a chunk, so under
+ * FIELD_MAX (libcsv's cap, capped_realloc). */
 _Static_assert(CHUNK <= FIELD_MAX, "a plain record's field is under the cap");
 
 #define ROW_NOT_BEGUN 0		/* libcsv.c's state between records */
@@ -720,11 +730,39 @@ stop_mask(const struct csvin *r, const char *p)
 #endif
 }
 
+/* The record of fields [FIRST, r->nfields) is taken: each field
+ * NUL-terminated, and with DOUBLED (a quoted field with "" in it), the
+ * doubled quotes undoubled (only a quoted field has quotes). */
+static void
+plain_taken(struct csvin *r, size_t first, bool doubled)
+{
+	const char quote = (char)r->p.quote_char;
+
+	for (size_t k = first; k < r->nfields; k++) {
+		char *f = r->buf + r->fs[k].off;
+		size_t len = r->fs[k].len;
+		char *q;
+		if (doubled && (q = memchr(f, quote, len)) != NULL) {
+			char *d = q, *e = f + len;
+			while (q < e) {
+				if (*q == quote)
+					q++;	/* the pair's second quote is kept */
+				*d++ = *q++;
+			}
+			len = (size_t)(d - f);
+			r->fs[k].len = len;
+		}
+		f[len] = '\0';
+	}
+}
+
 /* The plain records and blank line ends at the start of P (N bytes, in
  * r->buf): the bytes taken.  The stop bytes (delimiter, quote, CR, LF)
  * are found a block of 16 at a time and taken in order; the block after
  * the last byte of the chunk is read too (buf has STOP_SLACK bytes more),
- * and the scan ends at a sentinel LF after the chunk. */
+ * and the scan ends at a sentinel LF after the chunk.  Nothing of a record
+ * is changed until it is whole (plain_taken): one not taken is libcsv's
+ * as it was read. */
 static size_t
 plain_records(struct csvin *r, char *p, size_t n)
 {
@@ -733,6 +771,10 @@ plain_records(struct csvin *r, char *p, size_t n)
 	const size_t base = (size_t)(p - r->buf);
 	size_t done = 0, from = 0, first = r->nfields, nf = 0;
 	size_t at = 0;			/* the block of the stops in mask */
+	size_t skip = 0;		/* stops before this are taken */
+	long lfs = 0;			/* LFs inside the record's quoted fields */
+	bool quoted = false;		/* in a quoted field (from: its content) */
+	bool doubled = false;		/* a "" in the record */
 	unsigned mask;
 
 	p[n] = '\n';	/* the sentinel */
@@ -742,39 +784,73 @@ plain_records(struct csvin *r, char *p, size_t n)
 			mask = stop_mask(r, p + (at += 16));
 		size_t j = at + (size_t)__builtin_ctz(mask);
 		mask &= mask - 1;
+		if (j < skip)
+			continue;
 		unsigned char c = (unsigned char)p[j];
-		if (j == n || c == quote)
+		if (j == n)
 			break;
-		if (c != delim && nf == 0 && j == from) {
+		size_t end = j;		/* of the field, when c ends one */
+		if (quoted) {
+			if (c == '\n')
+				lfs++;
+			if (c != quote)
+				continue;	/* a delimiter, CR or LF inside */
+			if (j + 1 == n)
+				break;		/* a quote or its end: the next chunk */
+			c = (unsigned char)p[j + 1];
+			if (c == quote) {
+				doubled = true;
+				skip = j + 2;
+				continue;
+			}
+			if (c != delim && c != '\r' && c != '\n')
+				break;		/* text after the closing quote */
+			quoted = false;
+			skip = ++j + 1;	/* the delimiter or line end */
+		} else if (c == quote) {
+			if (j != from)
+				break;		/* inside an unquoted field */
+			quoted = true;
+			from = j + 1;
+			continue;
+		} else if (c != delim && nf == 0 && j == from) {
 			/* A blank line, or the LF of a CR LF. */
 			r->lines += c == '\n';
 			done = from = j + 1;
 			continue;
 		}
+		/* The field [from, end) ends with c at j. */
 		if (nf == RECORD_FIELDS_MAX)
 			break;
 		if (r->nfields == r->fcap)
 			grow_fields(r);
-		r->fs[r->nfields++] = (struct fspan){ base + from, j - from };
+		r->fs[r->nfields++] = (struct fspan){ base + from, end - from };
 		nf++;
-		p[j] = '\0';
 		from = j + 1;
 		if (c == delim)
 			continue;
 		/* The CR or LF: the record is whole. */
+		plain_taken(r, first, doubled);
 		if (r->qlen == r->qcap)
 			grow_queue(r);
 		r->q[r->qlen++] = (struct qrec){ first, nf, r->lines + 1, true };
-		r->lines += c == '\n';
+		r->lines += lfs + (c == '\n');
 		done = from;
 		first = r->nfields;
 		nf = 0;
+		lfs = 0;
+		doubled = false;
 	}
-	/* A record not taken is libcsv's: its delimiters back. */
-	for (size_t k = first; k < r->nfields; k++)
-		r->buf[r->fs[k].off + r->fs[k].len] = (char)delim;
-	r->nfields = first;
+	r->nfields = first;	/* a record not taken is libcsv's */
 	return done;
+}
+
+static bool fast_path = true;
+
+void
+csvin_fast_path(bool on)
+{
+	fast_path = on;
 }
 
 /* A chunk of CSV: plain records here, the others through libcsv, a line
@@ -783,8 +859,8 @@ static void
 csv_chunk(struct csvin *r, char *p, size_t n)
 {
 	while (n > 0 && r->error == NULL) {
-		if (r->p.pstate == ROW_NOT_BEGUN && r->hdr_done &&
-		    r->cur_nf == 0) {
+		if (fast_path && r->p.pstate == ROW_NOT_BEGUN &&
+		    r->hdr_done && r->cur_nf == 0) {
 			size_t k = plain_records(r, p, n);
 			p += k;
 			n -= k;

@@ -80,6 +80,11 @@ struct str csvin_peek_field(const struct csvin *r, size_t k, int col);
 struct dialect csvin_dialect(const struct csvin *r);
 void csvin_close(struct csvin *r);
 
+/* For the tests: with ON false, every CSV record goes through libcsv,
+ * none is split by the reader's fast path (plain_records() in csvin.c),
+ * so that the fuzz target can check that both read the same records. */
+void csvin_fast_path(bool on);
+
 /* Parse a -d value: a single byte, or "\t". Returns -1 if invalid. */
 int dialect_delim(const char *arg);
 

@@ -11,7 +11,8 @@
  *    start on non-decreasing lines (a bare CR ends a record, only LF
  *    counts lines), no later than the last line;
  *  - the same records (fields, lines) and the same outcome (the fatal
- *    message with its line included), however the input is cut into reads;
+ *    message with its line included), however the input is cut into reads,
+ *    and with the reader's fast path off (libcsv reads every record);
  *  - the records written with csvout and read again are the same records
  *    (with --excel-safe: each field the same or with a leading ').
  */
@@ -123,7 +124,7 @@ read_all(const uint8_t *data, size_t n, struct dialect d, unsigned seed,
 	return false;
 }
 
-static struct buf whole, cut, plain, again;
+static struct buf whole, cut, slow, plain, again;
 
 static bool
 same(const struct buf *a, const struct buf *b)
@@ -134,7 +135,7 @@ same(const struct buf *a, const struct buf *b)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct dialect d = { ',', false, false }, used, used2;
+	struct dialect d = { ',', false, false }, used, used2, used3;
 	size_t n1, n2, n3;
 	bool crlf, excel;
 	unsigned seed;
@@ -169,6 +170,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(n1 == n2, "%zu records whole, %zu cut (seed %u)", n1, n2, seed);
 	FUZZ_CHECK(same(&whole, &cut),
 	    "records differ when cut (seed %u)", seed);
+	/* Without the reader's fast path (libcsv reads every record): the
+	 * same records and outcome. */
+	csvin_fast_path(false);
+	bool f4 = read_all(data, size, d, seed, &slow, true, &n3, &used3);
+	csvin_fast_path(true);
+	FUZZ_CHECK(f1 == f4 && n1 == n3 && same(&whole, &slow),
+	    "the fast path reads otherwise than libcsv (seed %u)", seed);
 	if (f1)
 		return 0;
 	FUZZ_CHECK(!f2 && used.delim == used2.delim && used.tsv == used2.tsv,

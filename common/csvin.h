@@ -1,5 +1,11 @@
 /* csvin.h — reading CSV (RFC 4180, through libcsv) and TSV records.
  *
+ * libcsv is the reference: the well-formed records of a file (most of an
+ * export) are split by the reader itself, in place, many times faster,
+ * and every other record (a stray quote, text after a closing quote, one
+ * cut by a read) goes to libcsv; both give the same records, lines and
+ * errors (csvin_fast_path(); tests/fuzz/fuzz_csv.c checks it).
+ *
  * A reader yields records: arrays of fields with the physical line on which
  * each record starts.  Field bytes are kept exactly as read (no trimming);
  * every field is also NUL-terminated, but its length is authoritative (a

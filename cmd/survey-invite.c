@@ -371,11 +371,69 @@ real_duration(const char *opt, const char *arg)
 	return d.n;
 }
 
+/* A whole number of OPT's ARG, at most MAX. */
+static long long
+whole_number(const char *opt, const char *arg, long long max,
+    const char *expected)
+{
+	long long v;
+
+	if (parse_uint(arg, &v) == -1 || v > max)
+		bad_option(opt, arg, expected);
+	return v;
+}
+
+/* --exclude-kinds LIST: in place of the default's. */
+static void
+parse_exclude_kinds(const char *arg)
+{
+	struct str rest = str_of(arg), tok;
+
+	map_free(&P.exclude);
+	while (str_next_token(&rest, ',', &tok))
+		if ((tok = str_trim(tok)).n > 0)
+			map_put(&P.exclude, tok, 0, NULL);
+}
+
+static int
+parse_scale(const char *arg)
+{
+	if (strcmp(arg, "5") != 0 && strcmp(arg, "10") != 0)
+		bad_option("--scale", arg, "5 (CSAT) or 10 (NPS)");
+	return atoi(arg);
+}
+
+/* What the options need of each other (NOPERANDS: the files named). */
+static void
+check_options(int noperands)
+{
+	if ((P.dry_run || P.commit_path) && P.ledger_path == NULL) {
+		warnmsg("%s needs --ledger", P.dry_run ? "--dry-run" : "--commit");
+		usage();
+	}
+	if (P.commit_path && (noperands > 0 || P.app.opt.output || P.dry_run ||
+	    P.score_cols)) {
+		warnmsg("--commit reads only its FILE and writes only the ledger "
+		    "(no EVENTS, -o, --dry-run or --score)");
+		usage();
+	}
+	if (P.score_cols && (P.ledger_path || P.url_tmpl || P.all)) {
+		warnmsg("--score sums up answers: --ledger, --url and --all are "
+		    "for invitations");
+		usage();
+	}
+	if (P.pol.window < P.pol.delay) {
+		warnmsg("--window (%lld s) is shorter than --delay (%lld s): no "
+		    "event could be invited", (long long)P.pol.window,
+		    (long long)P.pol.delay);
+		usage();
+	}
+}
+
 static void
 options(int argc, char **argv)
 {
 	int ch;
-	long long v;
 
 	P.pol = (struct policy){ 86400, 14 * 86400, 90 };
 	P.rate = 100;
@@ -398,77 +456,32 @@ options(int argc, char **argv)
 			P.pol.window = real_duration("--window", optarg);
 			break;
 		case OPT_GAP:
-			if (parse_uint(optarg, &v) == -1 || v > 36500)
-				bad_option("--gap", optarg, "a number of days");
-			P.pol.gap = v;
+			P.pol.gap = whole_number("--gap", optarg, 36500,
+			    "a number of days");
 			break;
 		case OPT_RATE:
-			if (parse_uint(optarg, &v) == -1 || v > 100)
-				bad_option("--rate", optarg, "a whole percentage, 0 to 100");
-			P.rate = (int)v;
+			P.rate = (int)whole_number("--rate", optarg, 100,
+			    "a whole percentage, 0 to 100");
 			break;
-		case OPT_SEED:
-			P.seed = optarg;
-			break;
-		case OPT_EXCLUDE_KINDS: {
-			struct str rest = str_of(optarg), tok;
-			map_free(&P.exclude);
-			while (str_next_token(&rest, ',', &tok))
-				if ((tok = str_trim(tok)).n > 0)
-					map_put(&P.exclude, tok, 0, NULL);
-			break;
-		}
-		case OPT_URL:
-			P.url_tmpl = optarg;
-			break;
+		case OPT_SEED: P.seed = optarg; break;
+		case OPT_EXCLUDE_KINDS: parse_exclude_kinds(optarg); break;
+		case OPT_URL: P.url_tmpl = optarg; break;
 		case OPT_LEDGER:
 			P.ledger_path = optarg;
 			common_output(&P.app.opt, "--ledger", optarg);
 			break;
-		case OPT_DRY_RUN:
-			P.dry_run = true;
-			break;
-		case OPT_COMMIT:
-			P.commit_path = optarg;
-			break;
-		case OPT_ALL:
-			P.all = true;
-			break;
-		case OPT_SCORE:
-			P.score_cols = optarg;
-			break;
-		case OPT_SCALE:
-			if (strcmp(optarg, "5") != 0 && strcmp(optarg, "10") != 0)
-				bad_option("--scale", optarg, "5 (CSAT) or 10 (NPS)");
-			P.scale = atoi(optarg);
-			break;
+		case OPT_DRY_RUN: P.dry_run = true; break;
+		case OPT_COMMIT: P.commit_path = optarg; break;
+		case OPT_ALL: P.all = true; break;
+		case OPT_SCORE: P.score_cols = optarg; break;
+		case OPT_SCALE: P.scale = parse_scale(optarg); break;
 		default:
 			usage();
 		}
 	}
 	if (common_finish(&P.app.opt) == -1)
 		usage();
-	if ((P.dry_run || P.commit_path) && P.ledger_path == NULL) {
-		warnmsg("%s needs --ledger", P.dry_run ? "--dry-run" : "--commit");
-		usage();
-	}
-	if (P.commit_path && (optind < argc || P.app.opt.output || P.dry_run ||
-	    P.score_cols)) {
-		warnmsg("--commit reads only its FILE and writes only the ledger "
-		    "(no EVENTS, -o, --dry-run or --score)");
-		usage();
-	}
-	if (P.score_cols && (P.ledger_path || P.url_tmpl || P.all)) {
-		warnmsg("--score sums up answers: --ledger, --url and --all are "
-		    "for invitations");
-		usage();
-	}
-	if (P.pol.window < P.pol.delay) {
-		warnmsg("--window (%lld s) is shorter than --delay (%lld s): no "
-		    "event could be invited", (long long)P.pol.window,
-		    (long long)P.pol.delay);
-		usage();
-	}
+	check_options(argc - optind);
 }
 
 /* ---- the ledger ------------------------------------------------------- */
@@ -905,40 +918,37 @@ write_group(struct csvout *w, const struct group *g)
 	}
 }
 
-static int
-scores(int nfiles, char **files)
+/* A score of the scale LO..HI: a whole number, not a count with
+ * separators (4.5 is not 4); -1 when empty (not answered), -2 when
+ * invalid. */
+static long long
+score_of(struct str v, long long lo, long long hi)
+{
+	long long score = -1;
+
+	if (v.n > 0 && v.n <= 2) {
+		score = 0;
+		for (size_t i = 0; i < v.n && score >= 0; i++)
+			score = v.p[i] >= '0' && v.p[i] <= '9' ?
+			    score * 10 + (v.p[i] - '0') : -2;
+	} else if (v.n > 2)
+		score = -2;
+	return score >= 0 && (score < lo || score > hi) ? -2 : score;
+}
+
+/* Every answer of the stream, summed up in its group. */
+static void
+sum_answers(void)
 {
 	struct record r;
-	static const char *const csat[] = { "answers", "unanswered", "mean",
-		"satisfied", "csat_pct", NULL };
-	static const char *const nps[] = { "answers", "unanswered", "mean",
-		"promoters", "passives", "detractors", "nps", NULL };
 	long long lo = P.scale == 5 ? 1 : 0, hi = P.scale;
 
-	map_init(&S.index, false);
-	stream_open(&P.in, files, nfiles, P.app.opt.dialect, P.app.opt.map,
-	    P.app.opt.nmap);
-	if (!stream_empty(&P.in)) {
-		score_columns();
-		P.app.opt.dialect = P.in.dialect;
-	}
-	P.app.rej_header = P.in.header;
 	while (stream_next(&P.in, &r)) {
 		struct row w;
-		long long score = -1;
 		if (!row_start(&w, &P.app, &P.in, &r, ROW_STREAM))
 			continue;
-		/* A score is a whole number of the scale: not a count with
-		 * separators (4.5 is not 4). */
-		struct str v = row_value(&w, S.c_score);
-		if (v.n > 0 && v.n <= 2) {
-			score = 0;
-			for (size_t i = 0; i < v.n && score >= 0; i++)
-				score = v.p[i] >= '0' && v.p[i] <= '9' ?
-				    score * 10 + (v.p[i] - '0') : -2;
-		} else if (v.n > 2)
-			score = -2;
-		if (score == -2 || (score >= 0 && (score < lo || score > hi))) {
+		long long score = score_of(row_value(&w, S.c_score), lo, hi);
+		if (score == -2) {
 			row_bad(&w, S.c_score, "invalid score",
 			    "expected a whole number from %lld to %lld (--scale %d), "
 			    "or empty when not answered", lo, hi, P.scale);
@@ -953,10 +963,19 @@ scores(int nfiles, char **files)
 			g->count[score]++;
 		}
 	}
-	/* The summary is written even for an empty stream (its header names
-	 * the columns of --score then); one row for all when no group
-	 * columns were named. */
-	app_open_output(&P.app);
+}
+
+/* The summary, the groups in order.  It is written even for an empty
+ * stream (its header names the columns of --score then); one row for all
+ * when no group columns were named. */
+static void
+write_scores(void)
+{
+	static const char *const csat[] = { "answers", "unanswered", "mean",
+		"satisfied", "csat_pct", NULL };
+	static const char *const nps[] = { "answers", "unanswered", "mean",
+		"promoters", "passives", "detractors", "nps", NULL };
+
 	if (S.n == 0 && S.ng == 0 && !stream_empty(&P.in))
 		(void)group_of(&(struct record){ 0, NULL, 0, NULL });
 	if (S.n > 0)	/* no groups (an empty stream): S.g is NULL */
@@ -978,13 +997,36 @@ scores(int nfiles, char **files)
 		write_group(P.app.out, &S.g[i]);
 		csvout_endrow(P.app.out);
 	}
-	stream_close(&P.in);
+}
+
+static void
+scores_free(void)
+{
 	for (size_t i = 0; i < S.nvals; i++)
 		free((char *)S.vals[i].p);
 	free(S.vals);
 	free(S.g);
 	free(S.cols);
 	map_free(&S.index);
+}
+
+/* --score: the answers summed up per group, then written. */
+static int
+scores(int nfiles, char **files)
+{
+	map_init(&S.index, false);
+	stream_open(&P.in, files, nfiles, P.app.opt.dialect, P.app.opt.map,
+	    P.app.opt.nmap);
+	if (!stream_empty(&P.in)) {
+		score_columns();
+		P.app.opt.dialect = P.in.dialect;
+	}
+	P.app.rej_header = P.in.header;
+	sum_answers();
+	app_open_output(&P.app);
+	write_scores();
+	stream_close(&P.in);
+	scores_free();
 	return app_finish(&P.app, 0);
 }
 

@@ -1,5 +1,5 @@
 /* The rules of survey-invite, each a table: the decision, the sample, the
- * percent-encoding of URLs, the ledger's prune rule. */
+ * percent-encoding of URLs, the ledger's prune rule, a score. */
 #define main survey_invite_main
 #include "survey-invite.c"
 #undef main
@@ -188,6 +188,24 @@ test_prune(void)
 	}
 }
 
+static void
+test_score(void)
+{
+	static const struct { const char *v; int scale; long long want; } t[] = {
+		{ "", 5, -1 }, { "", 10, -1 },
+		{ "1", 5, 1 }, { "5", 5, 5 }, { "0", 5, -2 }, { "6", 5, -2 },
+		{ "0", 10, 0 }, { "10", 10, 10 }, { "11", 10, -2 },
+		{ "05", 5, 5 }, { "4.5", 5, -2 }, { "4,", 5, -2 }, { "x", 10, -2 },
+		{ "-1", 10, -2 }, { "+3", 10, -2 }, { "100", 10, -2 },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		long long lo = t[i].scale == 5 ? 1 : 0;
+		long long got = score_of(str_of(t[i].v), lo, t[i].scale);
+		CHECK(got == t[i].want, "score '%s' of 1..%d: %lld, not %lld",
+		    t[i].v, t[i].scale, got, t[i].want);
+	}
+}
+
 int
 main(void)
 {
@@ -196,6 +214,7 @@ main(void)
 	test_sample();
 	test_percent();
 	test_prune();
+	test_score();
 	printf("%d checks, %d failed\n", checks, failures);
 	return failures != 0;
 }

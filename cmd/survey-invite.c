@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "datetime.h"
 #include "duration.h"
 #include "field.h"
@@ -25,6 +26,7 @@
 #include "rowstore.h"
 #include "str.h"
 #include "stream.h"
+#include "template.h"
 #include "util.h"
 
 enum {
@@ -204,120 +206,46 @@ entry_spent(day_t sent, day_t as_of_date, const struct policy *p)
 
 /* ---- the URL template ------------------------------------------------- */
 
-/* "https://x.lt/s?ro={id}&d={dealer}": literal parts and input columns. */
-struct url_part {
-	struct str lit;		/* owned */
-	int col;		/* -1: a literal */
-};
-
-struct url {
-	struct url_part *part;
-	size_t n;
-};
-
-/* Percent-encode S: every byte but A-Z a-z 0-9 - . _ ~ as %XX. */
-static size_t
-percent_encode(char *out, struct str s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = 0;
-
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-		    c == '~')
-			out[n++] = (char)c;
-		else {
-			out[n++] = '%';
-			out[n++] = hex[c >> 4];
-			out[n++] = hex[c & 15];
-		}
-	}
-	return n;
-}
-
+/* "https://x.lt/s?ro={id}&d={dealer}" (template.h's grammar of a line),
+ * each placeholder bound to the input column it names, first of the
+ * header's names that matches (ignoring case and surrounding white
+ * space): fatal when it names none, or the template is not well formed. */
 static void
-url_add(struct url *u, const char *p, size_t n, int col)
+url_parse(struct tpl_text *x, const char *tmpl, const struct stream *in)
 {
-	u->part = xrealloc(u->part, (u->n + 1) * sizeof *u->part);
-	u->part[u->n++] = (struct url_part){ { xmemdup(p, n), n }, col };
-}
+	char why[256], shown[512], b[128], f[512];	/* escaped for messages */
 
-/* Parse TEMPLATE against the stream's header: fatal when a {COLUMN}
- * names no input column or a brace is unmatched. */
-static void
-url_parse(struct url *u, const char *tmpl, const struct stream *in)
-{
-	char *lit = xmalloc(strlen(tmpl) + 1);
-	char shown[512], b[128], f[512];	/* escaped for messages */
-	size_t nl = 0;
-
-	for (const char *p = tmpl; *p != '\0'; p++) {
-		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
-			lit[nl++] = *p++;
+	if (template_parse_line(x, tmpl, strlen(tmpl), why, sizeof why) != 0)
+		fatal("--url: '%s': %s",
+		    str_msg(shown, sizeof shown, str_of(tmpl)), why);
+	for (size_t k = 0; k < x->n; k++) {
+		struct tpl_part *p = &x->part[k];
+		if (p->kind != TP_FIELD)
 			continue;
-		}
-		if (*p == '}')
-			fatal("--url: a lone '}' in '%s' (write }} for a brace)",
-			    str_msg(shown, sizeof shown, str_of(tmpl)));
-		if (*p != '{') {
-			lit[nl++] = *p;
-			continue;
-		}
-		const char *e = strchr(p, '}');
-		if (e == NULL)
-			fatal("--url: '{' without '}' in '%s'",
-			    str_msg(shown, sizeof shown, str_of(tmpl)));
-		struct str name = str_trim((struct str){ p + 1, (size_t)(e - p - 1) });
-		int col = -1;
-		for (size_t i = 0; i < in->header.nf && col < 0; i++)
-			if (str_eq_ci(str_trim(in->header.f[i]), name))
-				col = (int)i;
-		if (col < 0)
+		for (size_t i = 0; i < in->header.nf && p->col < 0; i++)
+			if (str_eq_ci(str_trim(in->header.f[i]), p->text))
+				p->col = (int)i;
+		if (p->col < 0)
 			fatal("--url: no column '%s' in %s (a {COLUMN} names an input "
-			    "column)", str_msg(b, sizeof b, name),
+			    "column)", str_msg(b, sizeof b, p->text),
 			    str_msg(f, sizeof f, str_of(in->header.file)));
-		if (nl > 0)
-			url_add(u, lit, nl, -1);
-		nl = 0;
-		url_add(u, "", 0, col);
-		p = e;
 	}
-	if (nl > 0)
-		url_add(u, lit, nl, -1);
-	free(lit);
 }
 
-/* The URL of a row into *buf (grown as needed); its length. */
-static size_t
-url_fill(const struct url *u, const struct row *w, char **buf, size_t *cap)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < u->n; i++) {
-		struct str v = u->part[i].col < 0 ? u->part[i].lit :
-		    str_trim(w->r->f[u->part[i].col]);
-		size_t need = n + 3 * v.n + 1;
-		if (need > *cap) {
-			*cap = need * 2;
-			*buf = xrealloc(*buf, *cap);
-		}
-		if (u->part[i].col < 0) {
-			memcpy(*buf + n, v.p, v.n);
-			n += v.n;
-		} else
-			n += percent_encode(*buf + n, v);
-	}
-	return n;
-}
-
+/* A value in the URL: trimmed, percent-encoded. */
 static void
-url_free(struct url *u)
+url_value(struct buf *out, struct str v)
 {
-	for (size_t i = 0; i < u->n; i++)
-		free((char *)u->part[i].lit.p);
-	free(u->part);
+	percent_encode(out, str_trim(v));
+}
+
+/* The URL of row W into OUT (emptied first). */
+static struct str
+url_fill(const struct tpl_text *x, const struct row *w, struct buf *out)
+{
+	out->n = 0;
+	template_expand_encoded(x, w->r->f, w->r->nf, 1, url_value, out);
+	return buf_view(out);
 }
 
 /* ---- the program ------------------------------------------------------ */
@@ -344,7 +272,7 @@ struct prog {
 
 	struct stream in;
 	int c_id, c_closed, c_contact, c_kind, c_opt_out;
-	struct url url;
+	struct tpl_text url;		/* --url, parsed against the header */
 	struct ledger *ledger;
 	struct map sent_ids;		/* ids in the ledger */
 	struct map last_sent;		/* contact (any case) -> latest sent day */
@@ -640,7 +568,7 @@ recall(struct event *e, int what, void *arg)
 
 /* Decide the event of row R; write it if it is an invitation (or --all). */
 static void
-invite_row(struct outcols *oc, const struct record *r, char **url, size_t *urlcap,
+invite_row(struct outcols *oc, const struct record *r, struct buf *url,
     const struct ahead_key *hid, const struct ahead_key *hcontact)
 {
 	struct row w;
@@ -687,10 +615,8 @@ invite_row(struct outcols *oc, const struct record *r, char **url, size_t *urlca
 	comp[C_LAST_SURVEYED] = e.last_sent != DAY_NONE ?
 	    (struct str){ last, fmt_date(last, e.last_sent) } : (struct str){ "", 0 };
 	comp[C_URL] = (struct str){ "", 0 };
-	if (st == ST_INVITE && P.url.n > 0) {
-		size_t n = url_fill(&P.url, &w, url, urlcap);	/* may move *url */
-		comp[C_URL] = (struct str){ *url, n };
-	}
+	if (st == ST_INVITE && P.url.n > 0)
+		comp[C_URL] = url_fill(&P.url, &w, url);
 	outcols_row(oc, P.app.out, r, comp);
 	if (st == ST_INVITE) {
 		map_put(&P.invited, contact, 0, NULL);
@@ -704,8 +630,7 @@ invitations(int nfiles, char **files)
 {
 	struct record r;
 	struct outcols oc;
-	char *url = NULL;
-	size_t urlcap = 0;
+	struct buf url = { 0 };
 	const struct column spec[] = {
 		{ "id", true, &P.c_id }, { "closed_at", true, &P.c_closed },
 		{ "contact", true, &P.c_contact }, { "kind", false, &P.c_kind },
@@ -733,12 +658,12 @@ invitations(int nfiles, char **files)
 			struct ahead_key hid = ah.id[ah.seq % AHEAD];
 			struct ahead_key hcontact = ah.contact[ah.seq % AHEAD];
 			prefetch_ahead(&ah);
-			invite_row(&oc, &r, &url, &urlcap, &hid, &hcontact);
+			invite_row(&oc, &r, &url, &hid, &hcontact);
 		}
 		outcols_free(&oc);
 	}
 	stream_close(&P.in);
-	free(url);
+	buf_free(&url);
 	int status = app_finish(&P.app, 0);
 	if (P.ledger != NULL)
 		record_invites();
@@ -1033,7 +958,7 @@ scores(int nfiles, char **files)
 static void
 prog_free(void)
 {
-	url_free(&P.url);
+	template_line_free(&P.url);
 	map_free(&P.exclude);
 	map_free(&P.sent_ids);
 	map_free(&P.last_sent);

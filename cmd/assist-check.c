@@ -181,6 +181,10 @@ struct assist {
 	bool since_set, until_set;
 	tstamp since, until;
 	bool alert_opt, alert;
+	/* The options as given (NULL: not given); read by parse_options(). */
+	const char *subs_path, *plans_path, *since_arg, *until_arg;
+	const char *number, *vin, *service, *tow_km, *cause, *field;
+	struct call one;		/* --number's call, of the options */
 };
 
 /* ---- the rules ---- */
@@ -571,6 +575,47 @@ grow_subs(struct assist *ac, size_t cap)
 	return ncap;
 }
 
+struct subcols {
+	int number, plan, start, end, vin, holder, insurer, status;
+};
+
+/* Row S of the subscriptions of NUMBER, read from W: false when the row
+ * is bad (reported). */
+static bool
+read_sub(struct assist *ac, struct row *w, const struct subcols *sc,
+    struct str *number, struct sub *s)
+{
+	struct str plan, vin = { "", 0 };
+	int ignored;
+
+	if (get_str(w, sc->number, REQUIRED, number) < 0 ||
+	    get_str(w, sc->plan, REQUIRED, &plan) < 0)
+		return false;
+	size_t *k = map_get(&ac->plan_index, plan);
+	if (k == NULL) {	/* reported in the wording of codes */
+		get_choice(w, sc->plan, REQUIRED, "plan", ac->plan_names,
+		    &ignored);
+		return false;
+	}
+	if (get_date(w, sc->start, REQUIRED, &s->start) < 0 ||
+	    get_date(w, sc->end, REQUIRED, &s->end) < 0 ||
+	    get_str(w, sc->vin, OPTIONAL, &vin) < 0)
+		return false;
+	if (s->end < s->start) {
+		row_bad(w, sc->end, "before start_date", NULL);
+		return false;
+	}
+	const struct plan *p = &ac->plans[*k];
+	s->plan = (uint32_t)*k;
+	s->until = s->end + p->grace_days;
+	s->nyears = sub_year(s->start, s->until) + 1;
+	s->spelling = spelling(ac, s->plan, plan);
+	keep_texts(ac, s, vin, table_text(w, sc->holder),
+	    table_text(w, sc->insurer));
+	s->is_void = str_eq_cstr_ci(row_value(w, sc->status), "void");
+	return true;
+}
+
 /* The subscriptions file: a data table (a bad row is reported and left
  * out: a call with its number finds the number's other rows, or none). */
 static void
@@ -578,16 +623,16 @@ read_subscriptions(struct assist *ac, const char *path)
 {
 	struct stream t;
 	struct record r;
-	int c_number, c_plan, c_start, c_end, c_vin, c_holder, c_insurer, c_status;
+	struct subcols sc;
 	const struct column spec[] = {
-		{ "subscription", true, &c_number },
-		{ "plan", true, &c_plan },
-		{ "start_date", true, &c_start },
-		{ "end_date", true, &c_end },
-		{ "vin", false, &c_vin },
-		{ "holder", false, &c_holder },
-		{ "insurer", false, &c_insurer },
-		{ "status", false, &c_status },
+		{ "subscription", true, &sc.number },
+		{ "plan", true, &sc.plan },
+		{ "start_date", true, &sc.start },
+		{ "end_date", true, &sc.end },
+		{ "vin", false, &sc.vin },
+		{ "holder", false, &sc.holder },
+		{ "insurer", false, &sc.insurer },
+		{ "status", false, &sc.status },
 		{ NULL, false, NULL }
 	};
 	size_t cap = 0;
@@ -598,35 +643,11 @@ read_subscriptions(struct assist *ac, const char *path)
 	while (stream_next(&t, &r)) {
 		struct row w;
 		struct sub s = { .prev = NO_ROW };
-		struct str number, plan, vin = { "", 0 };
-		int ignored;
+		struct str number;
 
 		if (!row_start(&w, &ac->app, &t, &r, ROW_DATA) ||
-		    get_str(&w, c_number, REQUIRED, &number) < 0 ||
-		    get_str(&w, c_plan, REQUIRED, &plan) < 0)
+		    !read_sub(ac, &w, &sc, &number, &s))
 			continue;
-		size_t *k = map_get(&ac->plan_index, plan);
-		if (k == NULL) {	/* reported in the wording of codes */
-			get_choice(&w, c_plan, REQUIRED, "plan", ac->plan_names,
-			    &ignored);
-			continue;
-		}
-		if (get_date(&w, c_start, REQUIRED, &s.start) < 0 ||
-		    get_date(&w, c_end, REQUIRED, &s.end) < 0 ||
-		    get_str(&w, c_vin, OPTIONAL, &vin) < 0)
-			continue;
-		if (s.end < s.start) {
-			row_bad(&w, c_end, "before start_date", NULL);
-			continue;
-		}
-		const struct plan *p = &ac->plans[*k];
-		s.plan = (uint32_t)*k;
-		s.until = s.end + p->grace_days;
-		s.nyears = sub_year(s.start, s.until) + 1;
-		s.spelling = spelling(ac, s.plan, plan);
-		keep_texts(ac, &s, vin, table_text(&w, c_holder),
-		    table_text(&w, c_insurer));
-		s.is_void = str_eq_cstr_ci(row_value(&w, c_status), "void");
 		if (ac->nsubs == NO_ROW)
 			fatal("%s:%ld: too many subscriptions", r.file, r.line);
 		bool isnew;
@@ -947,96 +968,146 @@ assist_free(struct assist *ac)
 	common_free(&ac->app.opt);
 }
 
-int
-main(int argc, char *argv[])
+/* What the options need of each other: -S and -P always; a call's
+ * options only with --number, and the choice of a log's calls only
+ * without. */
+static void
+check_options(const struct assist *ac)
 {
-	static struct assist ac;
-	const char *subs_path = NULL, *plans_path = NULL, *field = NULL;
-	const char *number = NULL, *vin = NULL, *service = NULL, *tow_km = NULL;
-	const char *cause = NULL, *since = NULL, *until = NULL;
-	long long tow = -1;
-	int ch;
-
-	argv[0] = (char *)info.name;	/* getopt names the program so, too */
-	prog_start(&info, &ac.app.opt);
-	while ((ch = getopt_long(argc, argv, COMMON_SHORTOPTS "S:P:", longopts,
-	    NULL)) != -1) {
-		switch (common_option(&ac.app.opt, ch, optarg)) {
-		case 1: continue;
-		case -1: usage();
-		}
-		switch (ch) {
-		case 'S': subs_path = optarg; break;
-		case 'P': plans_path = optarg; break;
-		case OPT_ONLY: parse_only(&ac, optarg); break;
-		case OPT_SINCE: since = optarg; break;
-		case OPT_UNTIL: until = optarg; break;
-		case OPT_NUMBER: number = optarg; break;
-		case OPT_VIN: vin = optarg; break;
-		case OPT_SERVICE: service = optarg; break;
-		case OPT_TOW_KM: tow_km = optarg; break;
-		case OPT_CAUSE: cause = optarg; break;
-		case OPT_FIELD: field = parse_field(optarg); break;
-		case OPT_ALERT: ac.alert_opt = true; break;
-		default: usage();
-		}
-	}
-	if (subs_path == NULL || plans_path == NULL) {
-		warnmsg("%s is required", subs_path == NULL ?
+	if (ac->subs_path == NULL || ac->plans_path == NULL) {
+		warnmsg("%s is required", ac->subs_path == NULL ?
 		    "-S SUBSCRIPTIONS" : "-P PLANS");
 		usage();
 	}
-	const char *call_opt = vin ? "--vin" : service ? "--service" :
-	    tow_km ? "--tow-km" : cause ? "--cause" : field ? "--field" : NULL;
-	const char *log_opt = ac.only_set ? "--only" : since ? "--since" :
-	    until ? "--until" : NULL;
-	if (number == NULL && call_opt != NULL) {
+	const char *call_opt = ac->vin ? "--vin" : ac->service ? "--service" :
+	    ac->tow_km ? "--tow-km" : ac->cause ? "--cause" :
+	    ac->field ? "--field" : NULL;
+	const char *log_opt = ac->only_set ? "--only" : ac->since_arg ?
+	    "--since" : ac->until_arg ? "--until" : NULL;
+	if (ac->number == NULL && call_opt != NULL) {
 		warnmsg("%s: only with --number N (the one call now)",
 		    call_opt);
 		usage();
 	}
-	if (number != NULL && log_opt != NULL) {
+	if (ac->number != NULL && log_opt != NULL) {
 		warnmsg("%s: not with --number (it chooses the calls of a log "
 		    "to write)", log_opt);
 		usage();
 	}
-	if (common_finish(&ac.app.opt) == -1)
-		usage();
-	/* In the zone of --tz, known now. */
-	if ((ac.since_set = since != NULL))
-		ac.since = parse_when("--since", since);
-	if ((ac.until_set = until != NULL))
-		ac.until = parse_when("--until", until);
-	if (ac.since_set && ac.until_set && ac.since >= ac.until) {
+}
+
+/* --since and --until, in the zone of --tz (known once the common
+ * options are finished). */
+static void
+parse_span(struct assist *ac)
+{
+	if ((ac->since_set = ac->since_arg != NULL))
+		ac->since = parse_when("--since", ac->since_arg);
+	if ((ac->until_set = ac->until_arg != NULL))
+		ac->until = parse_when("--until", ac->until_arg);
+	if (ac->since_set && ac->until_set && ac->since >= ac->until) {
 		warnmsg("--since: not before --until");
 		usage();
 	}
-	if (tow_km != NULL && option_value(tow_km).n > 0 &&
-	    parse_count(str_of(tow_km), &tow) != 0)
-		bad_option("--tow-km", "invalid number", tow_km, COUNT_EXPECTED);
+}
 
-	read_plans(&ac, plans_path);
-	read_subscriptions(&ac, subs_path);
+/* --number's call, made of the options: now (--as-of), and the km of its
+ * tow, -1 when none. */
+static struct call
+call_of_options(const struct assist *ac)
+{
+	long long tow = -1;
 
-	struct stream in;
-	bool log = number == NULL || optind < argc;
-	if (log)
-		stream_open(&in, argv + optind, argc - optind,
-		    ac.app.opt.dialect, ac.app.opt.map, ac.app.opt.nmap);
-	if (number == NULL)
-		check_log(&ac, &in);
-	else {
-		struct call c = {
-			.time = ac.app.opt.as_of, .date = ac.app.opt.as_of_date,
-			.number = option_value(number), .vin = option_value(vin),
-			.service = option_value(service),
-			.cause = option_value(cause), .tow_km = tow,
-		};
-		check_one(&ac, log ? &in : NULL, &c,
-		    tow_km ? option_value(tow_km) : (struct str){ "", 0 }, field);
+	if (ac->tow_km != NULL && option_value(ac->tow_km).n > 0 &&
+	    parse_count(str_of(ac->tow_km), &tow) != 0)
+		bad_option("--tow-km", "invalid number", ac->tow_km,
+		    COUNT_EXPECTED);
+	return (struct call){
+		.time = ac->app.opt.as_of, .date = ac->app.opt.as_of_date,
+		.number = option_value(ac->number), .vin = option_value(ac->vin),
+		.service = option_value(ac->service),
+		.cause = option_value(ac->cause), .tow_km = tow,
+	};
+}
+
+static void
+parse_options(struct assist *ac, int argc, char **argv)
+{
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, COMMON_SHORTOPTS "S:P:", longopts,
+	    NULL)) != -1) {
+		switch (common_option(&ac->app.opt, ch, optarg)) {
+		case 1: continue;
+		case -1: usage();
+		}
+		switch (ch) {
+		case 'S': ac->subs_path = optarg; break;
+		case 'P': ac->plans_path = optarg; break;
+		case OPT_ONLY: parse_only(ac, optarg); break;
+		case OPT_SINCE: ac->since_arg = optarg; break;
+		case OPT_UNTIL: ac->until_arg = optarg; break;
+		case OPT_NUMBER: ac->number = optarg; break;
+		case OPT_VIN: ac->vin = optarg; break;
+		case OPT_SERVICE: ac->service = optarg; break;
+		case OPT_TOW_KM: ac->tow_km = optarg; break;
+		case OPT_CAUSE: ac->cause = optarg; break;
+		case OPT_FIELD: ac->field = parse_field(optarg); break;
+		case OPT_ALERT: ac->alert_opt = true; break;
+		default: usage();
+		}
 	}
-	if (log)
+	check_options(ac);
+	if (common_finish(&ac->app.opt) == -1)
+		usage();
+	parse_span(ac);
+	if (ac->number != NULL)
+		ac->one = call_of_options(ac);
+}
+
+/* The calls of the log (CALLS, or standard input), each written with its
+ * answer. */
+static void
+check_calls(struct assist *ac, int nfiles, char **files)
+{
+	struct stream in;
+
+	stream_open(&in, files, nfiles, ac->app.opt.dialect, ac->app.opt.map,
+	    ac->app.opt.nmap);
+	check_log(ac, &in);
+	stream_close(&in);
+}
+
+/* --number: its call now, after the calls of the log when one is named
+ * (they count). */
+static void
+check_number(struct assist *ac, int nfiles, char **files)
+{
+	struct stream in;
+
+	if (nfiles > 0)
+		stream_open(&in, files, nfiles, ac->app.opt.dialect,
+		    ac->app.opt.map, ac->app.opt.nmap);
+	check_one(ac, nfiles > 0 ? &in : NULL, &ac->one,
+	    option_value(ac->tow_km), ac->field);
+	if (nfiles > 0)
 		stream_close(&in);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct assist ac;
+
+	argv[0] = (char *)info.name;	/* getopt names the program so, too */
+	prog_start(&info, &ac.app.opt);
+	parse_options(&ac, argc, argv);
+	read_plans(&ac, ac.plans_path);
+	read_subscriptions(&ac, ac.subs_path);
+	if (ac.number == NULL)
+		check_calls(&ac, argc - optind, argv + optind);
+	else
+		check_number(&ac, argc - optind, argv + optind);
 	int status = app_finish(&ac.app, ac.alert_opt && ac.alert);
 	assist_free(&ac);
 	return status;

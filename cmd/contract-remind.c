@@ -252,6 +252,21 @@ parse_kinds(const char *arg)
 		    "insurance,lease");
 }
 
+/* What the options need of each other (NOPERANDS: the CONTRACTS named). */
+static void
+check_options(int noperands)
+{
+	if ((P.dry_run || P.commit_path) && P.ledger_path == NULL) {
+		warnmsg("%s needs --ledger", P.dry_run ? "--dry-run" : "--commit");
+		usage();
+	}
+	if (P.commit_path && (noperands > 0 || P.app.opt.output || P.dry_run)) {
+		warnmsg("--commit reads only its FILE and writes only the ledger "
+		    "(no CONTRACTS, -o or --dry-run)");
+		usage();
+	}
+}
+
 static void
 options(int argc, char **argv)
 {
@@ -307,15 +322,7 @@ options(int argc, char **argv)
 	}
 	if (common_finish(&P.app.opt) == -1)
 		usage();
-	if ((P.dry_run || P.commit_path) && P.ledger_path == NULL) {
-		warnmsg("%s needs --ledger", P.dry_run ? "--dry-run" : "--commit");
-		usage();
-	}
-	if (P.commit_path && (optind < argc || P.app.opt.output || P.dry_run)) {
-		warnmsg("--commit reads only its FILE and writes only the ledger "
-		    "(no CONTRACTS, -o or --dry-run)");
-		usage();
-	}
+	check_options(argc - optind);
 }
 
 /* The ledger's key of a reminder. */

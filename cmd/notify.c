@@ -356,22 +356,14 @@ bind(struct tpl_text *x, const struct map *names)
 			x->part[i].col = N.ph[*map_get(names, x->part[i].text)].col;
 }
 
-/* The columns: those of the options, and every placeholder of every
- * template (so that --map may rename them).  A placeholder that names no
- * column is fatal, with the template's line. */
+/* The columns of the options, and those the placeholders name (so that
+ * --map may rename them), found in the stream's header. */
 static void
-find_columns(struct stream *in)
+ask_columns(struct stream *in)
 {
-	struct map names;
+	struct column *spec = xcalloc(N.nph + N.ngroup + 5, sizeof *spec);
 	size_t k = 0;
 
-	map_init(&names, true);
-	for (size_t i = 0; i < N.nlangs; i++) {
-		collect(&N.langs[i].mail.subject, N.langs[i].mail.path, &names);
-		collect(&N.langs[i].mail.body, N.langs[i].mail.path, &names);
-		collect(&N.langs[i].sms.body, N.langs[i].sms.path, &names);
-	}
-	struct column *spec = xcalloc(N.nph + N.ngroup + 5, sizeof *spec);
 	N.c_to = N.c_sms = N.c_name = N.c_lang = -1;
 	if (N.to)
 		spec[k++] = (struct column){ N.to, true, &N.c_to };
@@ -387,10 +379,14 @@ find_columns(struct stream *in)
 	spec[k] = (struct column){ NULL, false, NULL };
 	stream_columns(in, spec);
 	free(spec);
-	if (stream_empty(in)) {
-		map_free(&names);
-		return;
-	}
+}
+
+/* Each placeholder of the templates bound to its column (NAMES: the
+ * placeholders' indexes in N.ph); one that names no column is fatal, with
+ * the template's line. */
+static void
+bind_placeholders(const struct stream *in, const struct map *names)
+{
 	for (size_t i = 0; i < N.nph; i++)
 		if (N.ph[i].col < 0) {
 			char list[1024];
@@ -400,13 +396,17 @@ find_columns(struct stream *in)
 			    N.ph[i].name, in->header.file, list);
 		}
 	for (size_t i = 0; i < N.nlangs; i++) {
-		bind(&N.langs[i].mail.subject, &names);
-		bind(&N.langs[i].mail.body, &names);
-		bind(&N.langs[i].sms.body, &names);
+		bind(&N.langs[i].mail.subject, names);
+		bind(&N.langs[i].mail.body, names);
+		bind(&N.langs[i].sms.body, names);
 	}
-	map_free(&names);
-	/* What a row keeps: what the messages show, and all of it for
-	 * --sent, which writes the rows back. */
+}
+
+/* What a row keeps: what the messages show, and all of it for --sent,
+ * which writes the rows back. */
+static void
+kept_columns(const struct stream *in)
+{
 	N.nf = in->header.nf;
 	N.kept = xcalloc(N.nf, sizeof *N.kept);
 	N.shown = xcalloc(N.nf, sizeof *N.shown);
@@ -423,6 +423,27 @@ find_columns(struct stream *in)
 			N.shown[N.nshown++] = i;
 	}
 	free(shown);
+}
+
+/* The columns: those of the options, and every placeholder of every
+ * template. */
+static void
+find_columns(struct stream *in)
+{
+	struct map names;
+
+	map_init(&names, true);
+	for (size_t i = 0; i < N.nlangs; i++) {
+		collect(&N.langs[i].mail.subject, N.langs[i].mail.path, &names);
+		collect(&N.langs[i].mail.body, N.langs[i].mail.path, &names);
+		collect(&N.langs[i].sms.body, N.langs[i].sms.path, &names);
+	}
+	ask_columns(in);
+	if (!stream_empty(in)) {
+		bind_placeholders(in, &names);
+		kept_columns(in);
+	}
+	map_free(&names);
 }
 
 /* The templates of each language of the data, or fatal: nothing is sent
@@ -701,15 +722,11 @@ report_row(const struct group *g, const char *id, const char *lang,
 	csvout_endrow(app.out);
 }
 
+/* The message of group G in the templates L: its text into O's buffers
+ * (an SMS cut to --sms-max), and its id, a hash of what it says. */
 static void
-send_group(struct out *o, struct group *g)
+compose(struct out *o, struct group *g, const struct lang *l)
 {
-	const struct used *u = &N.used[g->lang];
-	const struct lang *l = &N.langs[u->tpl];
-	const char *code = N.lang_index.e[u->tpl].key.p;
-	char id[ID_MAX], why[1024];
-	const char *env[5];
-
 	group_cells(o, g);
 	o->body.n = o->subject.n = o->msg.n = 0;
 	if (g->sms) {
@@ -730,18 +747,29 @@ send_group(struct out *o, struct group *g)
 		g->id = message_hash(g, buf_view(&o->subject), buf_view(&o->body),
 		    o->asof);
 	}
-	mail_id_format(id, sizeof id, g->id, N.domain);
-	if (g->sms && !N.dry_run) {
-		csvout_str(o->sms, g->addr);
-		csvout_str(o->sms, buf_view(&o->text));
-		csvout_endrow(o->sms);
-		g->state = DELIVERED;
-		N.smses++;
-		report_row(g, id, code, "delivered");
-		return;
-	}
+}
+
+/* An SMS of group G, message ID in language CODE: a row for the gateway
+ * (--sms-out), delivered once written there. */
+static void
+sms_to_gateway(struct out *o, struct group *g, const char *id,
+    const char *code)
+{
+	csvout_str(o->sms, g->addr);
+	csvout_str(o->sms, buf_view(&o->text));
+	csvout_endrow(o->sms);
+	g->state = DELIVERED;
+	N.smses++;
+	report_row(g, id, code, "delivered");
+}
+
+/* The e-mail of group G into o->msg; with --dry-run an SMS too, as a
+ * message of the mbox, to be read. */
+static void
+format_message(struct out *o, const struct group *g, const char *id,
+    const char *code)
+{
 	if (g->sms) {
-		/* --dry-run: the SMS as a message of the mbox, to be read */
 		char date[32];
 		buf_cat(&o->msg, "To: ");
 		buf_str(&o->msg, g->addr);
@@ -761,7 +789,16 @@ send_group(struct out *o, struct group *g)
 			str_of(id), app.opt.as_of };
 		mail_format(&o->msg, &m);
 	}
-	char to[256];
+}
+
+/* o->msg, the message of group G, to the mail output (with --dry-run:
+ * standard output); a message it refused is reported and not delivered. */
+static void
+deliver(struct out *o, struct group *g, const char *id, const char *code)
+{
+	char to[256], why[1024];
+	const char *env[5];
+
 	env[0] = "NOTIFY_TO";
 	env[1] = str_cpy(to, sizeof to, g->addr);
 	env[2] = "NOTIFY_MESSAGE_ID";
@@ -779,6 +816,24 @@ send_group(struct out *o, struct group *g)
 	char a[300];
 	warnmsg("%s: not delivered: %s", str_msg(a, sizeof a, g->addr), why);
 	report_row(g, id, code, "failed");
+}
+
+/* The message of group G, composed and sent. */
+static void
+send_group(struct out *o, struct group *g)
+{
+	const struct used *u = &N.used[g->lang];
+	const char *code = N.lang_index.e[u->tpl].key.p;
+	char id[ID_MAX];
+
+	compose(o, g, &N.langs[u->tpl]);
+	mail_id_format(id, sizeof id, g->id, N.domain);
+	if (g->sms && !N.dry_run) {
+		sms_to_gateway(o, g, id, code);
+		return;
+	}
+	format_message(o, g, id, code);
+	deliver(o, g, id, code);
 }
 
 /* The input rows whose message was delivered, in input order, with its
@@ -934,34 +989,44 @@ check_options(void)
 		common_output(&app.opt, "--sent", N.sent);
 }
 
-int
-main(int argc, char *argv[])
-{
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{ "to", required_argument, NULL, OPT_TO },
-		{ "sms", required_argument, NULL, OPT_SMS },
-		{ "name", required_argument, NULL, OPT_NAME },
-		{ "group", required_argument, NULL, OPT_GROUP },
-		{ "templates", required_argument, NULL, OPT_TEMPLATES },
-		{ "lang-column", required_argument, NULL, OPT_LANG_COLUMN },
-		{ "lang", required_argument, NULL, OPT_LANG },
-		{ "mbox", required_argument, NULL, OPT_MBOX },
-		{ "maildir", required_argument, NULL, OPT_MAILDIR },
-		{ "sendmail", required_argument, NULL, OPT_SENDMAIL },
-		{ "sms-out", required_argument, NULL, OPT_SMS_OUT },
-		{ "sms-max", required_argument, NULL, OPT_SMS_MAX },
-		{ "from", required_argument, NULL, OPT_FROM },
-		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ "sent", required_argument, NULL, OPT_SENT },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct stream in;
-	int ch;
-	char *end;
+static const struct option longopts[] = {
+	COMMON_LONGOPTS,
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "sms", required_argument, NULL, OPT_SMS },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "group", required_argument, NULL, OPT_GROUP },
+	{ "templates", required_argument, NULL, OPT_TEMPLATES },
+	{ "lang-column", required_argument, NULL, OPT_LANG_COLUMN },
+	{ "lang", required_argument, NULL, OPT_LANG },
+	{ "mbox", required_argument, NULL, OPT_MBOX },
+	{ "maildir", required_argument, NULL, OPT_MAILDIR },
+	{ "sendmail", required_argument, NULL, OPT_SENDMAIL },
+	{ "sms-out", required_argument, NULL, OPT_SMS_OUT },
+	{ "sms-max", required_argument, NULL, OPT_SMS_MAX },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "sent", required_argument, NULL, OPT_SENT },
+	{ NULL, 0, NULL, 0 }
+};
 
-	argv[0] = (char *)info.name;
-	prog_start(&info, &app.opt);
+static void
+parse_sms_max(const char *arg)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (end == arg || *end != '\0' || arg[0] == '-' ||
+	    v < 1 || v > SMS_MAX_LIMIT)
+		bad_option("--sms-max: a number of characters "
+		    "from 1 to 100000 expected, not '%s'", arg);
+	N.sms_max = v;
+}
+
+static void
+parse_options(int argc, char **argv)
+{
+	int ch;
+
 	N.lang_column = "language";
 	N.lang = "en";
 	N.sms_max = SMS_MAX_DEFAULT;
@@ -989,15 +1054,7 @@ main(int argc, char *argv[])
 		case OPT_MAILDIR: N.maildir = optarg; break;
 		case OPT_SENDMAIL: N.sendmail = optarg; break;
 		case OPT_SMS_OUT: N.sms_out = optarg; break;
-		case OPT_SMS_MAX: {
-			unsigned long v = strtoul(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || optarg[0] == '-' ||
-			    v < 1 || v > SMS_MAX_LIMIT)
-				bad_option("--sms-max: a number of characters "
-				    "from 1 to 100000 expected, not '%s'", optarg);
-			N.sms_max = v;
-			break;
-		}
+		case OPT_SMS_MAX: parse_sms_max(optarg); break;
 		case OPT_FROM: N.from = optarg; break;
 		case OPT_DRY_RUN: N.dry_run = true; break;
 		case OPT_SENT: N.sent = optarg; break;
@@ -1007,27 +1064,54 @@ main(int argc, char *argv[])
 	check_options();
 	if (common_finish(&app.opt) == -1)
 		usage();
-	load_templates();
-	stream_open(&in, argv + optind, argc - optind, app.opt.dialect,
-	    app.opt.map, app.opt.nmap);
-	find_columns(&in);
-	app.rej_header = in.header;
-	app.opt.dialect = in.dialect;
+}
+
+/* The stream (FILES) and its columns; the report in the input's dialect. */
+static void
+open_rows(struct stream *in, int nfiles, char **files)
+{
+	stream_open(in, files, nfiles, app.opt.dialect, app.opt.map,
+	    app.opt.nmap);
+	find_columns(in);
+	app.rej_header = in->header;
+	app.opt.dialect = in->dialect;
 	/* The report: standard output, or -o; with --dry-run the messages
 	 * take standard output, and the report is written to -o only. */
 	if (!N.dry_run || (app.opt.output && strcmp(app.opt.output, "-") != 0))
 		app_open_output(&app);
-	if (!stream_empty(&in))
-		read_rows(&in);
-	send_all(&in);
-	stream_close(&in);
+}
+
+/* The exit status: app_finish()'s, and at least 1 when a message was not
+ * delivered. */
+static int
+finish(void)
+{
 	int status = app_finish(&app, 0);
+
 	if (N.failed > 0) {
 		warnmsg("%ld of %zu message%s not delivered", N.failed,
 		    N.ngroups, N.ngroups == 1 ? "" : "s");
 		if (status == EXIT_OK)
 			status = EXIT_REJECTED;
 	}
+	return status;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct stream in;
+
+	argv[0] = (char *)info.name;
+	prog_start(&info, &app.opt);
+	parse_options(argc, argv);
+	load_templates();
+	open_rows(&in, argc - optind, argv + optind);
+	if (!stream_empty(&in))
+		read_rows(&in);
+	send_all(&in);
+	stream_close(&in);
+	int status = finish();
 	common_free(&app.opt);
 	return status;
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "datetime.h"
 #include "duration.h"
 #include "field.h"
@@ -25,6 +26,7 @@
 #include "rowstore.h"
 #include "str.h"
 #include "stream.h"
+#include "template.h"
 #include "util.h"
 
 enum {
@@ -204,120 +206,46 @@ entry_spent(day_t sent, day_t as_of_date, const struct policy *p)
 
 /* ---- the URL template ------------------------------------------------- */
 
-/* "https://x.lt/s?ro={id}&d={dealer}": literal parts and input columns. */
-struct url_part {
-	struct str lit;		/* owned */
-	int col;		/* -1: a literal */
-};
-
-struct url {
-	struct url_part *part;
-	size_t n;
-};
-
-/* Percent-encode S: every byte but A-Z a-z 0-9 - . _ ~ as %XX. */
-static size_t
-percent_encode(char *out, struct str s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = 0;
-
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-		    c == '~')
-			out[n++] = (char)c;
-		else {
-			out[n++] = '%';
-			out[n++] = hex[c >> 4];
-			out[n++] = hex[c & 15];
-		}
-	}
-	return n;
-}
-
+/* "https://x.lt/s?ro={id}&d={dealer}" (template.h's grammar of a line),
+ * each placeholder bound to the input column it names, first of the
+ * header's names that matches (ignoring case and surrounding white
+ * space): fatal when it names none, or the template is not well formed. */
 static void
-url_add(struct url *u, const char *p, size_t n, int col)
+url_parse(struct tpl_text *x, const char *tmpl, const struct stream *in)
 {
-	u->part = xrealloc(u->part, (u->n + 1) * sizeof *u->part);
-	u->part[u->n++] = (struct url_part){ { xmemdup(p, n), n }, col };
-}
+	char why[256], shown[512], b[128], f[512];	/* escaped for messages */
 
-/* Parse TEMPLATE against the stream's header: fatal when a {COLUMN}
- * names no input column or a brace is unmatched. */
-static void
-url_parse(struct url *u, const char *tmpl, const struct stream *in)
-{
-	char *lit = xmalloc(strlen(tmpl) + 1);
-	char shown[512], b[128], f[512];	/* escaped for messages */
-	size_t nl = 0;
-
-	for (const char *p = tmpl; *p != '\0'; p++) {
-		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
-			lit[nl++] = *p++;
+	if (template_parse_line(x, tmpl, strlen(tmpl), why, sizeof why) != 0)
+		fatal("--url: '%s': %s",
+		    str_msg(shown, sizeof shown, str_of(tmpl)), why);
+	for (size_t k = 0; k < x->n; k++) {
+		struct tpl_part *p = &x->part[k];
+		if (p->kind != TP_FIELD)
 			continue;
-		}
-		if (*p == '}')
-			fatal("--url: a lone '}' in '%s' (write }} for a brace)",
-			    str_msg(shown, sizeof shown, str_of(tmpl)));
-		if (*p != '{') {
-			lit[nl++] = *p;
-			continue;
-		}
-		const char *e = strchr(p, '}');
-		if (e == NULL)
-			fatal("--url: '{' without '}' in '%s'",
-			    str_msg(shown, sizeof shown, str_of(tmpl)));
-		struct str name = str_trim((struct str){ p + 1, (size_t)(e - p - 1) });
-		int col = -1;
-		for (size_t i = 0; i < in->header.nf && col < 0; i++)
-			if (str_eq_ci(str_trim(in->header.f[i]), name))
-				col = (int)i;
-		if (col < 0)
+		for (size_t i = 0; i < in->header.nf && p->col < 0; i++)
+			if (str_eq_ci(str_trim(in->header.f[i]), p->text))
+				p->col = (int)i;
+		if (p->col < 0)
 			fatal("--url: no column '%s' in %s (a {COLUMN} names an input "
-			    "column)", str_msg(b, sizeof b, name),
+			    "column)", str_msg(b, sizeof b, p->text),
 			    str_msg(f, sizeof f, str_of(in->header.file)));
-		if (nl > 0)
-			url_add(u, lit, nl, -1);
-		nl = 0;
-		url_add(u, "", 0, col);
-		p = e;
 	}
-	if (nl > 0)
-		url_add(u, lit, nl, -1);
-	free(lit);
 }
 
-/* The URL of a row into *buf (grown as needed); its length. */
-static size_t
-url_fill(const struct url *u, const struct row *w, char **buf, size_t *cap)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < u->n; i++) {
-		struct str v = u->part[i].col < 0 ? u->part[i].lit :
-		    str_trim(w->r->f[u->part[i].col]);
-		size_t need = n + 3 * v.n + 1;
-		if (need > *cap) {
-			*cap = need * 2;
-			*buf = xrealloc(*buf, *cap);
-		}
-		if (u->part[i].col < 0) {
-			memcpy(*buf + n, v.p, v.n);
-			n += v.n;
-		} else
-			n += percent_encode(*buf + n, v);
-	}
-	return n;
-}
-
+/* A value in the URL: trimmed, percent-encoded. */
 static void
-url_free(struct url *u)
+url_value(struct buf *out, struct str v)
 {
-	for (size_t i = 0; i < u->n; i++)
-		free((char *)u->part[i].lit.p);
-	free(u->part);
+	percent_encode(out, str_trim(v));
+}
+
+/* The URL of row W into OUT (emptied first). */
+static struct str
+url_fill(const struct tpl_text *x, const struct row *w, struct buf *out)
+{
+	out->n = 0;
+	template_expand_encoded(x, w->r->f, w->r->nf, 1, url_value, out);
+	return buf_view(out);
 }
 
 /* ---- the program ------------------------------------------------------ */
@@ -344,7 +272,7 @@ struct prog {
 
 	struct stream in;
 	int c_id, c_closed, c_contact, c_kind, c_opt_out;
-	struct url url;
+	struct tpl_text url;		/* --url, parsed against the header */
 	struct ledger *ledger;
 	struct map sent_ids;		/* ids in the ledger */
 	struct map last_sent;		/* contact (any case) -> latest sent day */
@@ -371,11 +299,69 @@ real_duration(const char *opt, const char *arg)
 	return d.n;
 }
 
+/* A whole number of OPT's ARG, at most MAX. */
+static long long
+whole_number(const char *opt, const char *arg, long long max,
+    const char *expected)
+{
+	long long v;
+
+	if (parse_uint(arg, &v) == -1 || v > max)
+		bad_option(opt, arg, expected);
+	return v;
+}
+
+/* --exclude-kinds LIST: in place of the default's. */
+static void
+parse_exclude_kinds(const char *arg)
+{
+	struct str rest = str_of(arg), tok;
+
+	map_free(&P.exclude);
+	while (str_next_token(&rest, ',', &tok))
+		if ((tok = str_trim(tok)).n > 0)
+			map_put(&P.exclude, tok, 0, NULL);
+}
+
+static int
+parse_scale(const char *arg)
+{
+	if (strcmp(arg, "5") != 0 && strcmp(arg, "10") != 0)
+		bad_option("--scale", arg, "5 (CSAT) or 10 (NPS)");
+	return atoi(arg);
+}
+
+/* What the options need of each other (NOPERANDS: the files named). */
+static void
+check_options(int noperands)
+{
+	if ((P.dry_run || P.commit_path) && P.ledger_path == NULL) {
+		warnmsg("%s needs --ledger", P.dry_run ? "--dry-run" : "--commit");
+		usage();
+	}
+	if (P.commit_path && (noperands > 0 || P.app.opt.output || P.dry_run ||
+	    P.score_cols)) {
+		warnmsg("--commit reads only its FILE and writes only the ledger "
+		    "(no EVENTS, -o, --dry-run or --score)");
+		usage();
+	}
+	if (P.score_cols && (P.ledger_path || P.url_tmpl || P.all)) {
+		warnmsg("--score sums up answers: --ledger, --url and --all are "
+		    "for invitations");
+		usage();
+	}
+	if (P.pol.window < P.pol.delay) {
+		warnmsg("--window (%lld s) is shorter than --delay (%lld s): no "
+		    "event could be invited", (long long)P.pol.window,
+		    (long long)P.pol.delay);
+		usage();
+	}
+}
+
 static void
 options(int argc, char **argv)
 {
 	int ch;
-	long long v;
 
 	P.pol = (struct policy){ 86400, 14 * 86400, 90 };
 	P.rate = 100;
@@ -398,77 +384,32 @@ options(int argc, char **argv)
 			P.pol.window = real_duration("--window", optarg);
 			break;
 		case OPT_GAP:
-			if (parse_uint(optarg, &v) == -1 || v > 36500)
-				bad_option("--gap", optarg, "a number of days");
-			P.pol.gap = v;
+			P.pol.gap = whole_number("--gap", optarg, 36500,
+			    "a number of days");
 			break;
 		case OPT_RATE:
-			if (parse_uint(optarg, &v) == -1 || v > 100)
-				bad_option("--rate", optarg, "a whole percentage, 0 to 100");
-			P.rate = (int)v;
+			P.rate = (int)whole_number("--rate", optarg, 100,
+			    "a whole percentage, 0 to 100");
 			break;
-		case OPT_SEED:
-			P.seed = optarg;
-			break;
-		case OPT_EXCLUDE_KINDS: {
-			struct str rest = str_of(optarg), tok;
-			map_free(&P.exclude);
-			while (str_next_token(&rest, ',', &tok))
-				if ((tok = str_trim(tok)).n > 0)
-					map_put(&P.exclude, tok, 0, NULL);
-			break;
-		}
-		case OPT_URL:
-			P.url_tmpl = optarg;
-			break;
+		case OPT_SEED: P.seed = optarg; break;
+		case OPT_EXCLUDE_KINDS: parse_exclude_kinds(optarg); break;
+		case OPT_URL: P.url_tmpl = optarg; break;
 		case OPT_LEDGER:
 			P.ledger_path = optarg;
 			common_output(&P.app.opt, "--ledger", optarg);
 			break;
-		case OPT_DRY_RUN:
-			P.dry_run = true;
-			break;
-		case OPT_COMMIT:
-			P.commit_path = optarg;
-			break;
-		case OPT_ALL:
-			P.all = true;
-			break;
-		case OPT_SCORE:
-			P.score_cols = optarg;
-			break;
-		case OPT_SCALE:
-			if (strcmp(optarg, "5") != 0 && strcmp(optarg, "10") != 0)
-				bad_option("--scale", optarg, "5 (CSAT) or 10 (NPS)");
-			P.scale = atoi(optarg);
-			break;
+		case OPT_DRY_RUN: P.dry_run = true; break;
+		case OPT_COMMIT: P.commit_path = optarg; break;
+		case OPT_ALL: P.all = true; break;
+		case OPT_SCORE: P.score_cols = optarg; break;
+		case OPT_SCALE: P.scale = parse_scale(optarg); break;
 		default:
 			usage();
 		}
 	}
 	if (common_finish(&P.app.opt) == -1)
 		usage();
-	if ((P.dry_run || P.commit_path) && P.ledger_path == NULL) {
-		warnmsg("%s needs --ledger", P.dry_run ? "--dry-run" : "--commit");
-		usage();
-	}
-	if (P.commit_path && (optind < argc || P.app.opt.output || P.dry_run ||
-	    P.score_cols)) {
-		warnmsg("--commit reads only its FILE and writes only the ledger "
-		    "(no EVENTS, -o, --dry-run or --score)");
-		usage();
-	}
-	if (P.score_cols && (P.ledger_path || P.url_tmpl || P.all)) {
-		warnmsg("--score sums up answers: --ledger, --url and --all are "
-		    "for invitations");
-		usage();
-	}
-	if (P.pol.window < P.pol.delay) {
-		warnmsg("--window (%lld s) is shorter than --delay (%lld s): no "
-		    "event could be invited", (long long)P.pol.window,
-		    (long long)P.pol.delay);
-		usage();
-	}
+	check_options(argc - optind);
 }
 
 /* ---- the ledger ------------------------------------------------------- */
@@ -627,7 +568,7 @@ recall(struct event *e, int what, void *arg)
 
 /* Decide the event of row R; write it if it is an invitation (or --all). */
 static void
-invite_row(struct outcols *oc, const struct record *r, char **url, size_t *urlcap,
+invite_row(struct outcols *oc, const struct record *r, struct buf *url,
     const struct ahead_key *hid, const struct ahead_key *hcontact)
 {
 	struct row w;
@@ -674,10 +615,8 @@ invite_row(struct outcols *oc, const struct record *r, char **url, size_t *urlca
 	comp[C_LAST_SURVEYED] = e.last_sent != DAY_NONE ?
 	    (struct str){ last, fmt_date(last, e.last_sent) } : (struct str){ "", 0 };
 	comp[C_URL] = (struct str){ "", 0 };
-	if (st == ST_INVITE && P.url.n > 0) {
-		size_t n = url_fill(&P.url, &w, url, urlcap);	/* may move *url */
-		comp[C_URL] = (struct str){ *url, n };
-	}
+	if (st == ST_INVITE && P.url.n > 0)
+		comp[C_URL] = url_fill(&P.url, &w, url);
 	outcols_row(oc, P.app.out, r, comp);
 	if (st == ST_INVITE) {
 		map_put(&P.invited, contact, 0, NULL);
@@ -691,8 +630,7 @@ invitations(int nfiles, char **files)
 {
 	struct record r;
 	struct outcols oc;
-	char *url = NULL;
-	size_t urlcap = 0;
+	struct buf url = { 0 };
 	const struct column spec[] = {
 		{ "id", true, &P.c_id }, { "closed_at", true, &P.c_closed },
 		{ "contact", true, &P.c_contact }, { "kind", false, &P.c_kind },
@@ -720,12 +658,12 @@ invitations(int nfiles, char **files)
 			struct ahead_key hid = ah.id[ah.seq % AHEAD];
 			struct ahead_key hcontact = ah.contact[ah.seq % AHEAD];
 			prefetch_ahead(&ah);
-			invite_row(&oc, &r, &url, &urlcap, &hid, &hcontact);
+			invite_row(&oc, &r, &url, &hid, &hcontact);
 		}
 		outcols_free(&oc);
 	}
 	stream_close(&P.in);
-	free(url);
+	buf_free(&url);
 	int status = app_finish(&P.app, 0);
 	if (P.ledger != NULL)
 		record_invites();
@@ -905,40 +843,37 @@ write_group(struct csvout *w, const struct group *g)
 	}
 }
 
-static int
-scores(int nfiles, char **files)
+/* A score of the scale LO..HI: a whole number, not a count with
+ * separators (4.5 is not 4); -1 when empty (not answered), -2 when
+ * invalid. */
+static long long
+score_of(struct str v, long long lo, long long hi)
+{
+	long long score = -1;
+
+	if (v.n > 0 && v.n <= 2) {
+		score = 0;
+		for (size_t i = 0; i < v.n && score >= 0; i++)
+			score = v.p[i] >= '0' && v.p[i] <= '9' ?
+			    score * 10 + (v.p[i] - '0') : -2;
+	} else if (v.n > 2)
+		score = -2;
+	return score >= 0 && (score < lo || score > hi) ? -2 : score;
+}
+
+/* Every answer of the stream, summed up in its group. */
+static void
+sum_answers(void)
 {
 	struct record r;
-	static const char *const csat[] = { "answers", "unanswered", "mean",
-		"satisfied", "csat_pct", NULL };
-	static const char *const nps[] = { "answers", "unanswered", "mean",
-		"promoters", "passives", "detractors", "nps", NULL };
 	long long lo = P.scale == 5 ? 1 : 0, hi = P.scale;
 
-	map_init(&S.index, false);
-	stream_open(&P.in, files, nfiles, P.app.opt.dialect, P.app.opt.map,
-	    P.app.opt.nmap);
-	if (!stream_empty(&P.in)) {
-		score_columns();
-		P.app.opt.dialect = P.in.dialect;
-	}
-	P.app.rej_header = P.in.header;
 	while (stream_next(&P.in, &r)) {
 		struct row w;
-		long long score = -1;
 		if (!row_start(&w, &P.app, &P.in, &r, ROW_STREAM))
 			continue;
-		/* A score is a whole number of the scale: not a count with
-		 * separators (4.5 is not 4). */
-		struct str v = row_value(&w, S.c_score);
-		if (v.n > 0 && v.n <= 2) {
-			score = 0;
-			for (size_t i = 0; i < v.n && score >= 0; i++)
-				score = v.p[i] >= '0' && v.p[i] <= '9' ?
-				    score * 10 + (v.p[i] - '0') : -2;
-		} else if (v.n > 2)
-			score = -2;
-		if (score == -2 || (score >= 0 && (score < lo || score > hi))) {
+		long long score = score_of(row_value(&w, S.c_score), lo, hi);
+		if (score == -2) {
 			row_bad(&w, S.c_score, "invalid score",
 			    "expected a whole number from %lld to %lld (--scale %d), "
 			    "or empty when not answered", lo, hi, P.scale);
@@ -953,10 +888,19 @@ scores(int nfiles, char **files)
 			g->count[score]++;
 		}
 	}
-	/* The summary is written even for an empty stream (its header names
-	 * the columns of --score then); one row for all when no group
-	 * columns were named. */
-	app_open_output(&P.app);
+}
+
+/* The summary, the groups in order.  It is written even for an empty
+ * stream (its header names the columns of --score then); one row for all
+ * when no group columns were named. */
+static void
+write_scores(void)
+{
+	static const char *const csat[] = { "answers", "unanswered", "mean",
+		"satisfied", "csat_pct", NULL };
+	static const char *const nps[] = { "answers", "unanswered", "mean",
+		"promoters", "passives", "detractors", "nps", NULL };
+
 	if (S.n == 0 && S.ng == 0 && !stream_empty(&P.in))
 		(void)group_of(&(struct record){ 0, NULL, 0, NULL });
 	if (S.n > 0)	/* no groups (an empty stream): S.g is NULL */
@@ -978,20 +922,43 @@ scores(int nfiles, char **files)
 		write_group(P.app.out, &S.g[i]);
 		csvout_endrow(P.app.out);
 	}
-	stream_close(&P.in);
+}
+
+static void
+scores_free(void)
+{
 	for (size_t i = 0; i < S.nvals; i++)
 		free((char *)S.vals[i].p);
 	free(S.vals);
 	free(S.g);
 	free(S.cols);
 	map_free(&S.index);
+}
+
+/* --score: the answers summed up per group, then written. */
+static int
+scores(int nfiles, char **files)
+{
+	map_init(&S.index, false);
+	stream_open(&P.in, files, nfiles, P.app.opt.dialect, P.app.opt.map,
+	    P.app.opt.nmap);
+	if (!stream_empty(&P.in)) {
+		score_columns();
+		P.app.opt.dialect = P.in.dialect;
+	}
+	P.app.rej_header = P.in.header;
+	sum_answers();
+	app_open_output(&P.app);
+	write_scores();
+	stream_close(&P.in);
+	scores_free();
 	return app_finish(&P.app, 0);
 }
 
 static void
 prog_free(void)
 {
-	url_free(&P.url);
+	template_line_free(&P.url);
 	map_free(&P.exclude);
 	map_free(&P.sent_ids);
 	map_free(&P.last_sent);

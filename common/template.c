@@ -13,10 +13,11 @@
 #define ROWS_END "{{/rows}}"
 
 struct parser {
-	const char *path;
+	const char *path;	/* NULL: a line, whose messages have no place */
 	char *err;
 	size_t errlen;
 	bool failed;
+	bool lone_brace_fails;	/* a line's: a lone } is an error */
 };
 
 static int
@@ -30,7 +31,10 @@ fail(struct parser *ps, long line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
-	snprintf(ps->err, ps->errlen, "%s:%ld: %s", ps->path, line, why);
+	if (ps->path == NULL)
+		snprintf(ps->err, ps->errlen, "%s", why);
+	else
+		snprintf(ps->err, ps->errlen, "%s:%ld: %s", ps->path, line, why);
 	ps->failed = true;
 	return -1;
 }
@@ -60,6 +64,8 @@ parse_text(struct parser *ps, struct tpl_text *x, const char *s, size_t n,
 			start = i;
 			continue;
 		}
+		if (s[i] == '}' && ps->lone_brace_fails)
+			return fail(ps, line, "a lone '}' (write }} for a literal })");
 		if (s[i] != '{') {
 			i++;
 			continue;
@@ -146,10 +152,20 @@ parse_body(struct parser *ps, struct tpl_text *x, const char *s, size_t n,
 }
 
 int
+template_parse_line(struct tpl_text *x, const char *text, size_t n,
+    char *err, size_t errlen)
+{
+	struct parser ps = { NULL, err, errlen, false, true };
+
+	memset(x, 0, sizeof *x);
+	return parse_text(&ps, x, text, n, 1);
+}
+
+int
 template_parse(struct template *t, const char *path, const char *text,
     size_t n, bool want_subject, char *err, size_t errlen)
 {
-	struct parser ps = { path, err, errlen, false };
+	struct parser ps = { path, err, errlen, false, false };
 	char *s;
 	size_t len = 0;
 	long line = 1;
@@ -230,7 +246,7 @@ template_load(struct template *t, const char *path, bool want_subject)
 static void
 expand_range(const struct tpl_text *x, size_t from, size_t to,
     const struct str *cells, size_t nf, size_t row, size_t nrows,
-    struct buf *out)
+    tpl_encoder *enc, struct buf *out)
 {
 	for (size_t i = from; i < to; i++) {
 		const struct tpl_part *p = &x->part[i];
@@ -239,7 +255,11 @@ expand_range(const struct tpl_text *x, size_t from, size_t to,
 			buf_str(out, p->text);
 			break;
 		case TP_FIELD:
-			if (p->col >= 0)
+			if (p->col < 0)
+				break;
+			if (enc != NULL)
+				enc(out, cells[row * nf + (size_t)p->col]);
+			else
 				buf_str(out, cells[row * nf + (size_t)p->col]);
 			break;
 		case TP_ROWS: {
@@ -248,7 +268,7 @@ expand_range(const struct tpl_text *x, size_t from, size_t to,
 				end++;
 			for (size_t r = 0; r < nrows; r++)
 				expand_range(x, i + 1, end, cells, nf, r, nrows,
-				    out);
+				    enc, out);
 			i = end;
 			break;
 		}
@@ -262,7 +282,40 @@ void
 template_expand(const struct tpl_text *x, const struct str *cells, size_t nf,
     size_t nrows, struct buf *out)
 {
-	expand_range(x, 0, x->n, cells, nf, 0, nrows, out);
+	expand_range(x, 0, x->n, cells, nf, 0, nrows, NULL, out);
+}
+
+void
+template_expand_encoded(const struct tpl_text *x, const struct str *cells,
+    size_t nf, size_t nrows, tpl_encoder *enc, struct buf *out)
+{
+	expand_range(x, 0, x->n, cells, nf, 0, nrows, enc, out);
+}
+
+void
+percent_encode(struct buf *out, struct str v)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	if (v.n == 0)
+		return;
+	/* At most three bytes each: one check of room for the value. */
+	if (out->cap - out->n < 3 * v.n)
+		buf_grow(out, 3 * v.n);
+	char *o = out->p + out->n;
+	for (size_t i = 0; i < v.n; i++) {
+		unsigned char c = (unsigned char)v.p[i];
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+		    c == '~')
+			*o++ = (char)c;
+		else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	out->n = (size_t)(o - out->p);
 }
 
 void
@@ -273,4 +326,11 @@ template_free(struct template *t)
 	free(t->subject.part);
 	free(t->body.part);
 	memset(t, 0, sizeof *t);
+}
+
+void
+template_line_free(struct tpl_text *x)
+{
+	free(x->part);
+	memset(x, 0, sizeof *x);
 }

@@ -1,5 +1,7 @@
 /* template.h — message templates: a text with {column} placeholders and
- * a block repeated once per row, filled from a group of input rows.
+ * a block repeated once per row, filled from a group of input rows; and
+ * the same placeholders in one line of text, such as an option's value
+ * (survey-invite's --url).
  *
  * The grammar (a template is a configuration file: any error is fatal,
  * "FILE:LINE: why"):
@@ -20,8 +22,16 @@
  * Outside a block (and in the subject) a placeholder takes the value of
  * the group's first row.  The file is UTF-8 (a byte-order mark is
  * skipped), with LF or CRLF line ends; the text keeps LF.  A { without
- * its }, an empty {}, a block not closed or closed without being opened,
- * a missing or empty Subject, and text that is not UTF-8 are errors.
+ * its } (on its line, before the next {), an empty {}, a block not closed
+ * or closed without being opened, a missing or empty Subject, and text
+ * that is not UTF-8 are errors.  A lone } is a literal }.
+ *
+ * A line (template_parse_line) is TEXT alone: its bytes as they are, {NAME}
+ * and the {{ }} escapes, no blocks ({{#rows}} is the text {#rows}).  The
+ * same errors, in the same words, without FILE:LINE (the caller says
+ * whose text it is); and a lone } is an error there too ("a lone '}'"):
+ * a line has no prose that needs one, and a stray } is mostly a typo such
+ * as {id}}.
  */
 #ifndef AS_TEMPLATE_H
 #define AS_TEMPLATE_H
@@ -61,11 +71,27 @@ void template_load(struct template *t, const char *path, bool want_subject);
  * that report on their own. */
 int template_parse(struct template *t, const char *path, const char *text,
     size_t n, bool want_subject, char *err, size_t errlen);
+/* Parse the line TEXT (N bytes) into X, whose parts point into TEXT (the
+ * caller keeps it).  Returns 0, or -1 with the reason in ERR. */
+int template_parse_line(struct tpl_text *x, const char *text, size_t n,
+    char *err, size_t errlen);
 /* Append X filled from NROWS rows (at least one) of CELLS, a row-major
- * table of NF values per row: a placeholder is cells[row * nf + col].
- * The values are copied as they are (the caller trims them). */
+ * table of NF values per row: a placeholder is cells[row * nf + col]
+ * (col -1: nothing).  The values are copied as they are (the caller trims
+ * them). */
 void template_expand(const struct tpl_text *x, const struct str *cells,
     size_t nf, size_t nrows, struct buf *out);
+/* An encoder: appends the value V to OUT, encoded. */
+typedef void tpl_encoder(struct buf *out, struct str v);
+/* template_expand, each placeholder's value appended by ENC (NULL: as it
+ * is); the text of the template is never encoded. */
+void template_expand_encoded(const struct tpl_text *x, const struct str *cells,
+    size_t nf, size_t nrows, tpl_encoder *enc, struct buf *out);
+/* An encoder for a URL: every byte of V but A-Z a-z 0-9 - . _ ~ (RFC
+ * 3986's unreserved) as %XX, in upper-case hex. */
+void percent_encode(struct buf *out, struct str v);
 void template_free(struct template *t);
+/* Free the parts of X (from template_parse_line). */
+void template_line_free(struct tpl_text *x);
 
 #endif

@@ -40,7 +40,7 @@ struct plan {
 	long long dw[4];		/* thousandths, by enum day_kind */
 	const char *holidays;
 	long long min_gap;		/* days */
-	char **history;
+	const char **history;
 	int nhistory;
 	bool ics;
 };
@@ -458,6 +458,73 @@ day_weights(const char *arg, long long dw[4])
 	return 0;
 }
 
+/* The value ARG of plan's option CH. */
+static void
+plan_option(struct plan *p, int ch, const char *arg)
+{
+	switch (ch) {
+	case O_FROM:
+	case O_TO:
+		if (parse_iso_date(str_of(arg), ch == O_FROM ? &p->from :
+		    &p->to) != 0)
+			bad_option(ch == O_FROM ? "--from" : "--to", "date",
+			    arg, "YYYY-MM-DD");
+		*(ch == O_FROM ? &p->have_from : &p->have_to) = true;
+		break;
+	case O_SHIFTS:
+		if (parse_uint(arg, &p->shifts) != 0 || p->shifts < 1 ||
+		    p->shifts > 24 || 24 % p->shifts)
+			bad_option("--shifts", "number of shifts", arg, "a "
+			    "divisor of 24: 1, 2, 3, 4, 6, 8, 12 or 24");
+		break;
+	case O_HANDOVER:
+		if (parse_hhmm(str_of(arg), &p->handover, false) != 0)
+			bad_option("--handover", "time", arg,
+			    "HH:MM from 00:00 to 23:59");
+		break;
+	case O_DAY_WEIGHTS:
+		if (day_weights(arg, p->dw) != 0)
+			bad_option("--day-weights", "weights", arg,
+			    "four numbers above 0, for weekdays, Saturdays,"
+			    " Sundays and holidays, such as 1,1.2,1.5,2");
+		break;
+	case O_HOLIDAYS:
+		p->holidays = arg;
+		break;
+	case O_MIN_GAP:
+		if (parse_uint(arg, &p->min_gap) != 0 || p->min_gap > 100000)
+			bad_option("--min-gap", "number of days", arg,
+			    "a whole number of days, 0 or more");
+		break;
+	case O_HISTORY:
+		p->history = xrealloc(p->history,
+		    (size_t)(p->nhistory + 1) * sizeof *p->history);
+		p->history[p->nhistory++] = arg;
+		break;
+	case O_FORMAT:
+		if (strcmp(arg, "ics") != 0 && strcmp(arg, "csv") != 0)
+			bad_option("--format", "format", arg, "csv or ics");
+		p->ics = strcmp(arg, "ics") == 0;
+		break;
+	default:
+		usage();
+	}
+}
+
+/* What the options need of each other. */
+static void
+plan_check(const struct plan *p)
+{
+	if (!p->have_from || !p->have_to) {
+		warnmsg("plan needs --from and --to");
+		usage();
+	}
+	if (p->to < p->from) {
+		warnmsg("--to is before --from");
+		usage();
+	}
+}
+
 static void
 plan_options(struct plan *p, struct app *a, int argc, char **argv)
 {
@@ -482,67 +549,11 @@ plan_options(struct plan *p, struct app *a, int argc, char **argv)
 		case 1: continue;
 		case -1: usage();
 		}
-		switch (ch) {
-		case O_FROM:
-		case O_TO:
-			if (parse_iso_date(str_of(optarg), ch == O_FROM ?
-			    &p->from : &p->to) != 0)
-				bad_option(ch == O_FROM ? "--from" : "--to",
-				    "date", optarg, "YYYY-MM-DD");
-			*(ch == O_FROM ? &p->have_from : &p->have_to) = true;
-			break;
-		case O_SHIFTS:
-			if (parse_uint(optarg, &p->shifts) != 0 ||
-			    p->shifts < 1 || p->shifts > 24 || 24 % p->shifts)
-				bad_option("--shifts", "number of shifts", optarg, "a "
-				    "divisor of 24: 1, 2, 3, 4, 6, 8, 12 or 24");
-			break;
-		case O_HANDOVER:
-			if (parse_hhmm(str_of(optarg), &p->handover, false) != 0)
-				bad_option("--handover", "time", optarg,
-				    "HH:MM from 00:00 to 23:59");
-			break;
-		case O_DAY_WEIGHTS:
-			if (day_weights(optarg, p->dw) != 0)
-				bad_option("--day-weights", "weights", optarg,
-				    "four numbers above 0, for weekdays, Saturdays,"
-				    " Sundays and holidays, such as 1,1.2,1.5,2");
-			break;
-		case O_HOLIDAYS:
-			p->holidays = optarg;
-			break;
-		case O_MIN_GAP:
-			if (parse_uint(optarg, &p->min_gap) != 0 ||
-			    p->min_gap > 100000)
-				bad_option("--min-gap", "number of days", optarg,
-				    "a whole number of days, 0 or more");
-			break;
-		case O_HISTORY:
-			p->history = xrealloc(p->history, (size_t)(p->nhistory +
-			    1) * sizeof *p->history);
-			p->history[p->nhistory++] = optarg;
-			break;
-		case O_FORMAT:
-			if (strcmp(optarg, "ics") != 0 &&
-			    strcmp(optarg, "csv") != 0)
-				bad_option("--format", "format", optarg,
-				    "csv or ics");
-			p->ics = strcmp(optarg, "ics") == 0;
-			break;
-		default:
-			usage();
-		}
+		plan_option(p, ch, optarg);
 	}
 	if (common_finish(&a->opt) == -1)
 		usage();
-	if (!p->have_from || !p->have_to) {
-		warnmsg("plan needs --from and --to");
-		usage();
-	}
-	if (p->to < p->from) {
-		warnmsg("--to is before --from");
-		usage();
-	}
+	plan_check(p);
 }
 
 int

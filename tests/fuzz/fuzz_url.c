@@ -1,17 +1,19 @@
-/* fuzz_url.c — survey-invite's --url TEMPLATE (url_parse, url_fill,
- * percent_encode: static in cmd/survey-invite.c, included here as the
- * rules test includes it).
+/* fuzz_url.c — survey-invite's --url TEMPLATE (url_parse, url_fill: static
+ * in cmd/survey-invite.c, included here as the rules test includes it; on
+ * template.h's template_parse_line, template_expand_encoded and
+ * percent_encode).
  *
  * Input: the template up to the first NUL byte, then the values of one
  * row separated by NUL bytes (missing ones empty), against a fixed header.
  * Checks:
  *  - parsing never crashes; it succeeds, or is fatal (trapped) with one
  *    line "survey-invite: --url: ..." without control bytes;
- *  - it agrees with a reading of survey-invite(1) written here: "{{" and
- *    "}}" are braces, "{NAME}" the column NAME (trimmed, ignoring case, the
- *    first such), a lone "}" or a "{" without "}" or an unknown NAME is
- *    fatal;
- *  - filled for the row (twice, into a buffer reused and grown), the URL
+ *  - it agrees with a reading of survey-invite(1) and template.h written
+ *    here: "{{" and "}}" are braces, "{NAME}" the column NAME (trimmed,
+ *    ignoring case, the first such), a lone "}", a "{" without its "}"
+ *    (before the next "{" or line feed), an empty NAME or an unknown NAME
+ *    is fatal;
+ *  - filled for the row (thrice, into a buffer reused and grown), the URL
  *    is the literal parts as they are and each column's trimmed value
  *    percent-encoded: unreserved bytes as they are, every other one as %XX
  *    in upper-case hex; it decodes back to the value.
@@ -52,11 +54,13 @@ ref_parse(const char *t, struct ref_part *part, size_t *np, char *lit)
 			continue;
 		}
 		size_t j = i + 1;
-		while (t[j] != '\0' && t[j] != '}')
+		while (t[j] != '\0' && t[j] != '}' && t[j] != '{' && t[j] != '\n')
 			j++;
-		if (t[j] == '\0')
+		if (t[j] != '}')
 			return -1;
 		struct str name = str_trim((struct str){ t + i + 1, j - i - 1 });
+		if (name.n == 0)
+			return -1;
 		int c = -1;
 		for (size_t k = 0; k < NF && c < 0; k++)
 			if (str_eq_ci(str_trim(str_of(header[k])), name))
@@ -84,18 +88,20 @@ unreserved(unsigned char c)
 
 static void
 check_fill(const struct ref_part *part, size_t np, const char *lit,
-    const struct str *vals, char **buf, size_t *cap)
+    const struct str *vals, struct buf *b)
 {
 	struct record r = { NF, (struct str *)vals, 2, "in.csv" };
 	struct row w = { &P.app, &P.in, &r, ROW_STREAM, false };
-	size_t n = url_fill(&P.url, &w, buf, cap);
-	size_t at = 0;
+	struct str u = url_fill(&P.url, &w, b);
+	const char *got = u.p;
+	size_t n = u.n, at = 0;
 
-	FUZZ_CHECK(n <= *cap, "%zu bytes in a buffer of %zu", n, *cap);
+	FUZZ_CHECK(n <= b->cap || n == 0, "%zu bytes in a buffer of %zu", n,
+	    b->cap);
 	for (size_t i = 0; i < np; i++) {
 		if (!part[i].col) {
 			FUZZ_CHECK(at + part[i].n <= n &&
-			    memcmp(*buf + at, lit + part[i].from, part[i].n) == 0,
+			    memcmp(got + at, lit + part[i].from, part[i].n) == 0,
 			    "literal part %zu differs", i);
 			at += part[i].n;
 			continue;
@@ -108,7 +114,7 @@ check_fill(const struct ref_part *part, size_t np, const char *lit,
 			want[0] = (char)c;
 			if (!unreserved(c))
 				wn = (size_t)snprintf(want, sizeof want, "%%%02X", c);
-			FUZZ_CHECK(at + wn <= n && memcmp(*buf + at, want, wn) == 0,
+			FUZZ_CHECK(at + wn <= n && memcmp(got + at, want, wn) == 0,
 			    "byte %zu of column %d encoded wrong", k, part[i].c);
 			at += wn;
 		}
@@ -160,38 +166,48 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i + 1 < mn; i++)
 			FUZZ_CHECK((unsigned char)m[i] >= 0x20 && m[i] != 0x7F,
 			    "byte %#x in the message: %s", (unsigned char)m[i], m);
-		url_free(&P.url);
+		template_line_free(&P.url);
 		goto out;
 	}
 	fuzz_trap();
-	/* A fatal error leaves url_parse's buffer behind (the program
+	/* A fatal error leaves the parts parsed behind (the program
 	 * exits): not a leak to report. */
 	__lsan_disable();
 	url_parse(&P.url, tmpl, &P.in);
 	__lsan_enable();
 	fuzz_untrap();
 	FUZZ_CHECK(want == 0, "taken, but survey-invite(1) refuses it");
-	/* The parts: the reference's, literal parts joined. */
-	FUZZ_CHECK(P.url.n == np, "%zu parts, expected %zu", P.url.n, np);
-	for (size_t i = 0; i < np; i++) {
-		const struct url_part *u = &P.url.part[i];
-		if (part[i].col)
-			FUZZ_CHECK(u->col == part[i].c, "part %zu: column %d, not %d",
-			    i, u->col, part[i].c);
-		else
-			FUZZ_CHECK(u->col == -1 && fuzz_same(u->lit.p, u->lit.n,
-			    lit + part[i].from, part[i].n), "part %zu: literal", i);
+	/* The parts: the reference's, with the template's text parts (split
+	 * at each escape) joined. */
+	struct buf joined = { 0 };
+	size_t k = 0;
+	for (size_t i = 0; i < P.url.n; i++) {
+		const struct tpl_part *u = &P.url.part[i];
+		if (u->kind == TP_TEXT) {
+			buf_str(&joined, u->text);
+			if (i + 1 < P.url.n && P.url.part[i + 1].kind == TP_TEXT)
+				continue;
+			FUZZ_CHECK(k < np && !part[k].col && fuzz_same(joined.p,
+			    joined.n, lit + part[k].from, part[k].n),
+			    "part %zu: literal", k);
+			joined.n = 0;
+		} else
+			FUZZ_CHECK(u->kind == TP_FIELD && k < np && part[k].col &&
+			    u->col == part[k].c, "part %zu: column %d, not %d",
+			    k, u->col, k < np ? part[k].c : -1);
+		k++;
 	}
-	char *buf = NULL;
-	size_t cap = 0;
+	FUZZ_CHECK(k == np, "%zu parts, expected %zu", k, np);
+	buf_free(&joined);
+	struct buf b = { 0 };
 	struct str empty[NF];
 	for (size_t i = 0; i < NF; i++)
 		empty[i] = (struct str){ "", 0 };
-	check_fill(part, np, lit, empty, &buf, &cap);
-	check_fill(part, np, lit, vals, &buf, &cap);
-	check_fill(part, np, lit, empty, &buf, &cap);
-	free(buf);
-	url_free(&P.url);
+	check_fill(part, np, lit, empty, &b);
+	check_fill(part, np, lit, vals, &b);
+	check_fill(part, np, lit, empty, &b);
+	buf_free(&b);
+	template_line_free(&P.url);
 out:
 	free(part);
 	free(lit);

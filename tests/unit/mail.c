@@ -1,5 +1,6 @@
 /* Unit tests of the message machinery: buf, template (grammar, errors,
- * expansion), mail (addresses, header encoding and folding, dates, the
+ * expansion; a line: its grammar and errors, the expansion through an
+ * encoder, percent-encoding), mail (addresses, header encoding and folding, dates, the
  * Message-ID hash, quoted-printable, the message), the mbox form and
  * mailout (a Maildir, a command: its input, environment and failures).
  * Encoded and folded text is decoded again here, independently of the
@@ -253,6 +254,169 @@ test_template(void)
 			    "template %zu: got '%s', want error '%s'", i,
 			    got ? got : err, t[i].want);
 	}
+}
+
+/* A line (template_parse_line): the same placeholders and escapes, no
+ * blocks, a lone } refused, messages without a place; filled for one row
+ * of the cells a, b, c, through the encoder ENC. */
+static const char *
+expand_line(const char *text, tpl_encoder *enc, char *err, size_t cap)
+{
+	static struct buf out;
+	static const struct str cells[] = { { " A 1", 4 }, { "b/&", 3 }, { "", 0 } };
+	struct tpl_text x;
+
+	out.n = 0;
+	err[0] = '\0';
+	buf_cat(&out, "<");	/* the expansion appends */
+	if (template_parse_line(&x, text, strlen(text), err, cap) == -1) {
+		template_line_free(&x);
+		return NULL;
+	}
+	for (size_t i = 0; i < x.n; i++)
+		if (x.part[i].kind == TP_FIELD) {
+			struct str nm = x.part[i].text;
+			x.part[i].col = str_eq_ci(nm, STR_C("a")) ? 0 :
+			    str_eq_ci(nm, STR_C("b")) ? 1 :
+			    str_eq_ci(nm, STR_C("c")) ? 2 : -1;
+		}
+	template_expand_encoded(&x, cells, 3, 1, enc, &out);
+	template_line_free(&x);
+	return buf_cstr(&out);
+}
+
+static void
+test_template_line(void)
+{
+	static const struct {
+		const char *text;
+		bool encode;		/* through percent_encode */
+		const char *want;	/* or the error */
+		bool ok;
+	} t[] = {
+		{ "https://x.lt/s?a={a}&b={ B }", false, "<https://x.lt/s?a= A 1&b=b/&", true },
+		{ "https://x.lt/s?a={a}&b={ B }", true, "<https://x.lt/s?a=%20A%201&b=b%2F%26", true },
+		/* the text itself is never encoded */
+		{ "a b/{c}?{{x}}", true, "<a b/?{x}", true },
+		{ "{{#rows}}{a}", true, "<{#rows}%20A%201", true },
+		{ "line\nbreak {a}", false, "<line\nbreak  A 1", true },
+		{ "{nope}", false, "<", true },		/* bound to nothing */
+		{ "", true, "<", true },
+		{ "x{a", false, "'{' without its '}' (write {{ for a literal {)", false },
+		{ "x{a{b}", false, "'{' without its '}' (write {{ for a literal {)", false },
+		{ "x{a\n}", false, "'{' without its '}' (write {{ for a literal {)", false },
+		{ "x{ }", false, "an empty placeholder {}", false },
+		{ "x}", false, "a lone '}' (write }} for a literal })", false },
+		{ "{a}}", false, "a lone '}' (write }} for a literal })", false },
+		{ "}}}", false, "a lone '}' (write }} for a literal })", false },
+	};
+	char err[512];
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		const char *got = expand_line(t[i].text, t[i].encode ?
+		    percent_encode : NULL, err, sizeof err);
+		if (t[i].ok)
+			CHECK(got != NULL && strcmp(got, t[i].want) == 0,
+			    "line %zu: got '%s' (%s), want '%s'", i,
+			    got ? got : "(error)", err, t[i].want);
+		else
+			CHECK(got == NULL && strcmp(err, t[i].want) == 0,
+			    "line %zu: got '%s', want error '%s'", i,
+			    got ? got : err, t[i].want);
+	}
+	/* A message cut to a small buffer stays terminated. */
+	CHECK(expand_line("}", NULL, err, 8) == NULL && strcmp(err, "a lone ") == 0,
+	    "message in 8 bytes: '%s'", err);
+}
+
+/* An encoder's text is appended, as expansion passes it a value. */
+static void
+bracket(struct buf *out, struct str v)
+{
+	buf_putc(out, '[');
+	buf_str(out, v);
+	buf_putc(out, ']');
+}
+
+/* template_expand_encoded over a file template's blocks: every value,
+ * in and out of a block, through the encoder; the text as it is. */
+static void
+test_expand_encoded(void)
+{
+	static const char text[] = "Subject: {a}\n\n{a}:\n{{#rows}}\n- {b}\n{{/rows}}\n";
+	static const struct str cells[] = { { "A1", 2 }, { "B1", 2 },
+		{ "A2", 2 }, { "B 2", 3 } };
+	struct template t;
+	struct buf out = { 0 };
+	char err[256];
+
+	CHECK(template_parse(&t, "t.txt", text, strlen(text), true, err,
+	    sizeof err) == 0, "parse: %s", err);
+	for (int k = 0; k < 2; k++) {
+		struct tpl_text *x = k ? &t.body : &t.subject;
+		for (size_t i = 0; i < x->n; i++)
+			if (x->part[i].kind == TP_FIELD)
+				x->part[i].col = str_eq_ci(x->part[i].text,
+				    STR_C("a")) ? 0 : 1;
+	}
+	template_expand_encoded(&t.subject, cells, 2, 1, bracket, &out);
+	buf_cat(&out, "|");
+	template_expand_encoded(&t.body, cells, 2, 2, bracket, &out);
+	CHECK(strcmp(buf_cstr(&out), "[A1]|[A1]:\n- [B1]\n- [B 2]\n") == 0,
+	    "expanded: '%s'", out.p);
+	/* NULL: the values as template_expand writes them. */
+	out.n = 0;
+	template_expand_encoded(&t.body, cells, 2, 2, NULL, &out);
+	CHECK(strcmp(buf_cstr(&out), "A1:\n- B1\n- B 2\n") == 0,
+	    "expanded without an encoder: '%s'", out.p);
+	template_free(&t);
+	buf_free(&out);
+}
+
+static void
+test_percent_encode(void)
+{
+	static const struct { const char *in, *out; } t[] = {
+		{ "RO-1001", "RO-1001" }, { "a b&c=d", "a%20b%26c%3Dd" },
+		{ "Šimkutė", "%C5%A0imkut%C4%97" }, { "~._-", "~._-" },
+		{ "/?#%+", "%2F%3F%23%25%2B" }, { "", "" },
+		{ "AZaz09", "AZaz09" }, { "@[]`{}", "%40%5B%5D%60%7B%7D" },
+		{ "\x01\x7f\xff", "%01%7F%FF" },
+	};
+	struct buf out = { 0 };
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		out.n = 0;
+		buf_cat(&out, "x");	/* it appends */
+		percent_encode(&out, str_of(t[i].in));
+		CHECK(strcmp(buf_cstr(&out), "x") > 0 || t[i].in[0] == '\0',
+		    "percent(%s): nothing appended", t[i].in);
+		CHECK(strcmp(buf_cstr(&out) + 1, t[i].out) == 0,
+		    "percent(%s) = %s", t[i].in, out.p + 1);
+	}
+	/* Every byte: unreserved as it is, any other as %XX. */
+	char all[256];
+	for (int c = 0; c < 256; c++)
+		all[c] = (char)c;
+	out.n = 0;
+	percent_encode(&out, (struct str){ all, 256 });
+	size_t at = 0;
+	for (int c = 0; c < 256; c++) {
+		char want[4];
+		bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+		    c == '~';
+		size_t wn = plain ? 1 : 3;
+		if (plain)
+			want[0] = (char)c;
+		else
+			snprintf(want, sizeof want, "%%%02X", c);
+		CHECK(at + wn <= out.n && memcmp(out.p + at, want, wn) == 0,
+		    "byte %#x encoded wrong", c);
+		at += wn;
+	}
+	CHECK(at == out.n, "%zu bytes for every byte, expected %zu", out.n, at);
+	buf_free(&out);
 }
 
 /* ---- addresses ------------------------------------------------------ */
@@ -673,6 +837,9 @@ main(void)
 	progname = "mail";
 	test_buf();
 	test_template();
+	test_template_line();
+	test_expand_encoded();
+	test_percent_encode();
 	test_addr();
 	test_headers();
 	test_dates();

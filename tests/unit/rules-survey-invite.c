@@ -1,5 +1,5 @@
 /* The rules of survey-invite, each a table: the decision, the sample, the
- * percent-encoding of URLs, the ledger's prune rule. */
+ * URL of an invitation, the ledger's prune rule, a score. */
 #define main survey_invite_main
 #include "survey-invite.c"
 #undef main
@@ -156,20 +156,43 @@ test_sample(void)
 	CHECK(in_sample(STR_C(""), STR_C("RO-1"), 100), "rate 100 leaves out");
 }
 
+/* survey_url: the template's placeholders bound to the header's columns
+ * (ignoring case and white space, the first that matches), each value
+ * trimmed and percent-encoded (template.h's percent_encode). */
 static void
-test_percent(void)
+test_url(void)
 {
-	static const struct { const char *in, *out; } t[] = {
-		{ "RO-1001", "RO-1001" }, { "a b&c=d", "a%20b%26c%3Dd" },
-		{ "Šimkutė", "%C5%A0imkut%C4%97" }, { "~._-", "~._-" },
-		{ "/?#%+", "%2F%3F%23%25%2B" }, { "", "" },
+	static const struct str hdr[] = { { "id", 2 }, { " Dealer ", 8 },
+		{ "name", 4 }, { "id", 2 } };
+	static const struct {
+		const char *tmpl;
+		const char *id, *dealer, *name;
+		const char *want;
+	} t[] = {
+		{ "https://x.lt/s?ro={id}&d={dealer}&n={ NAME }&t={{x}}",
+		  "RO 1", " D01 ", "Šarūnas", "https://x.lt/s?ro=RO%201&d=D01&"
+		  "n=%C5%A0ar%C5%ABnas&t={x}" },
+		{ "{id}{id}", "a/b", "", "", "a%2Fba%2Fb" },
+		{ "https://x.lt/{name}", "", "", "", "https://x.lt/" },
+		{ "plain", "1", "2", "3", "plain" },
 	};
-	char buf[128];
+	struct buf out = { 0 };
+
+	P.in.header = (struct record){ 4, (struct str *)hdr, 1, "e.csv" };
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-		size_t n = percent_encode(buf, str_of(t[i].in));
-		buf[n] = '\0';
-		CHECK(strcmp(buf, t[i].out) == 0, "percent(%s) = %s", t[i].in, buf);
+		struct tpl_text x;
+		struct str f[4] = { str_of(t[i].id), str_of(t[i].dealer),
+			str_of(t[i].name), STR_C("second id") };
+		struct record r = { 4, f, 2, "e.csv" };
+		struct row w = { .r = &r };
+
+		url_parse(&x, t[i].tmpl, &P.in);
+		struct str u = url_fill(&x, &w, &out);
+		CHECK(str_eq(u, str_of(t[i].want)), "url %zu: %.*s", i,
+		    (int)u.n, u.p);
+		template_line_free(&x);
 	}
+	buf_free(&out);
 }
 
 static void
@@ -188,14 +211,33 @@ test_prune(void)
 	}
 }
 
+static void
+test_score(void)
+{
+	static const struct { const char *v; int scale; long long want; } t[] = {
+		{ "", 5, -1 }, { "", 10, -1 },
+		{ "1", 5, 1 }, { "5", 5, 5 }, { "0", 5, -2 }, { "6", 5, -2 },
+		{ "0", 10, 0 }, { "10", 10, 10 }, { "11", 10, -2 },
+		{ "05", 5, 5 }, { "4.5", 5, -2 }, { "4,", 5, -2 }, { "x", 10, -2 },
+		{ "-1", 10, -2 }, { "+3", 10, -2 }, { "100", 10, -2 },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		long long lo = t[i].scale == 5 ? 1 : 0;
+		long long got = score_of(str_of(t[i].v), lo, t[i].scale);
+		CHECK(got == t[i].want, "score '%s' of 1..%d: %lld, not %lld",
+		    t[i].v, t[i].scale, got, t[i].want);
+	}
+}
+
 int
 main(void)
 {
 	dt_init("UTC", NULL);
 	test_decide();
 	test_sample();
-	test_percent();
+	test_url();
 	test_prune();
+	test_score();
 	printf("%d checks, %d failed\n", checks, failures);
 	return failures != 0;
 }

@@ -384,6 +384,23 @@ ask_columns(struct stream *in)
 /* Each placeholder of the templates bound to its column (NAMES: the
  * placeholders' indexes in N.ph); one that names no column is fatal, with
  * the template's line. */
+/* {{NAME}} of a column NAME is the text {NAME}: meant as the value (as
+ * in other template languages), it would reach every customer as it is. */
+static void
+refuse_braced(const struct tpl_text *x, const char *path,
+    const struct stream *in)
+{
+	const struct tpl_part *p = template_braced(x, in->header.f,
+	    in->header.nf);
+	char b[128];
+
+	if (p == NULL)
+		return;
+	str_msg(b, sizeof b, p->braced);
+	fatal("%s:%ld: {{%s}} is the text {%s}, not the value of column '%s' "
+	    "(write {%s})", path, p->line, b, b, b, b);
+}
+
 static void
 bind_placeholders(const struct stream *in, const struct map *names)
 {
@@ -395,6 +412,12 @@ bind_placeholders(const struct stream *in, const struct map *names)
 			    "found: %s)", N.ph[i].file, N.ph[i].line,
 			    N.ph[i].name, in->header.file, list);
 		}
+	for (size_t i = 0; i < N.nlangs; i++) {
+		struct lang *l = &N.langs[i];
+		refuse_braced(&l->mail.subject, l->mail.path, in);
+		refuse_braced(&l->mail.body, l->mail.path, in);
+		refuse_braced(&l->sms.body, l->sms.path, in);
+	}
 	for (size_t i = 0; i < N.nlangs; i++) {
 		bind(&N.langs[i].mail.subject, names);
 		bind(&N.langs[i].mail.body, names);

@@ -218,6 +218,14 @@ url_parse(struct tpl_text *x, const char *tmpl, const struct stream *in)
 	if (template_parse_line(x, tmpl, strlen(tmpl), why, sizeof why) != 0)
 		fatal("--url: '%s': %s",
 		    str_msg(shown, sizeof shown, str_of(tmpl)), why);
+	const struct tpl_part *br = template_braced(x, in->header.f,
+	    in->header.nf);
+	if (br != NULL) {
+		str_msg(b, sizeof b, br->braced);
+		fatal("--url: '%s': {{%s}} is the text {%s}, not the value of "
+		    "column '%s' (write {%s})",
+		    str_msg(shown, sizeof shown, str_of(tmpl)), b, b, b, b);
+	}
 	for (size_t k = 0; k < x->n; k++) {
 		struct tpl_part *p = &x->part[k];
 		if (p->kind != TP_FIELD)

@@ -46,7 +46,22 @@ push(struct tpl_text *x, enum tpl_kind kind, const char *p, size_t n,
 	if (kind == TP_TEXT && n == 0)
 		return;
 	x->part = xrealloc(x->part, (x->n + 1) * sizeof *x->part);
-	x->part[x->n++] = (struct tpl_part){ kind, { p, n }, line, -1 };
+	x->part[x->n++] = (struct tpl_part){ kind, { p, n }, line, -1,
+	    { NULL, 0 } };
+}
+
+/* After the {{ at S (N bytes from it), the NAME of {{NAME}}: a name on
+ * its line, no brace in it; else empty. */
+static struct str
+braced_name(const char *s, size_t n)
+{
+	size_t j = 2;
+
+	while (j < n && s[j] != '{' && s[j] != '}' && s[j] != '\n')
+		j++;
+	if (j + 1 >= n || s[j] != '}' || s[j + 1] != '}')
+		return (struct str){ NULL, 0 };
+	return str_trim((struct str){ s + 2, j - 2 });
 }
 
 /* One line of text (with its line feed, if any): literal bytes,
@@ -73,6 +88,7 @@ parse_text(struct parser *ps, struct tpl_text *x, const char *s, size_t n,
 		push(x, TP_TEXT, s + start, i - start, line);
 		if (i + 1 < n && s[i + 1] == '{') {
 			push(x, TP_TEXT, s + i, 1, line);	/* {{ is { */
+			x->part[x->n - 1].braced = braced_name(s + i, n - i);
 			i += 2;
 			start = i;
 			continue;
@@ -290,6 +306,19 @@ template_expand_encoded(const struct tpl_text *x, const struct str *cells,
     size_t nf, size_t nrows, tpl_encoder *enc, struct buf *out)
 {
 	expand_range(x, 0, x->n, cells, nf, 0, nrows, enc, out);
+}
+
+const struct tpl_part *
+template_braced(const struct tpl_text *x, const struct str *names, size_t n)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		if (x->part[i].kind != TP_TEXT || x->part[i].braced.n == 0)
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (str_eq_ci(str_trim(names[k]), x->part[i].braced))
+				return &x->part[i];
+	}
+	return NULL;
 }
 
 void

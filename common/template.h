@@ -32,6 +32,12 @@
  * whose text it is); and a lone } is an error there too ("a lone '}'"):
  * a line has no prose that needs one, and a stray } is mostly a typo such
  * as {id}}.
+ *
+ * {{NAME}}, though the literal text {NAME}, is what a writer used to
+ * other template languages (and to {{#rows}}) types for a value: the
+ * parser notes NAME (tpl_part.braced), and template_braced() lets the
+ * program refuse it where NAME is a column, rather than send customers
+ * "Dear {customer}".  The text {NAME} of a column NAME cannot be written.
  */
 #ifndef AS_TEMPLATE_H
 #define AS_TEMPLATE_H
@@ -49,6 +55,7 @@ struct tpl_part {
 	struct str text;	/* TP_TEXT: the bytes; TP_FIELD: the name */
 	long line;		/* where it is, for messages */
 	int col;		/* TP_FIELD: the column, set by the caller */
+	struct str braced;	/* TP_TEXT of a {{ that opens {{NAME}}: NAME */
 };
 
 struct tpl_text {
@@ -90,6 +97,11 @@ void template_expand_encoded(const struct tpl_text *x, const struct str *cells,
 /* An encoder for a URL: every byte of V but A-Z a-z 0-9 - . _ ~ (RFC
  * 3986's unreserved) as %XX, in upper-case hex. */
 void percent_encode(struct buf *out, struct str v);
+/* The first part of X written {{NAME}} whose NAME is one of the N NAMES
+ * (compared as headers are: ignoring case and surrounding white space),
+ * or NULL.  The caller refuses it (see {{NAME}} above). */
+const struct tpl_part *template_braced(const struct tpl_text *x,
+    const struct str *names, size_t n);
 void template_free(struct template *t);
 /* Free the parts of X (from template_parse_line). */
 void template_line_free(struct tpl_text *x);

@@ -43,6 +43,20 @@ ref_parse(const char *t, struct ref_part *part, size_t *np, char *lit)
 	size_t nl = 0, n = 0, start = 0;
 
 	for (size_t i = 0; t[i] != '\0'; i++) {
+		/* {{NAME}} of a column: refused (the text {NAME}, meant as
+		 * the value) */
+		if (t[i] == '{' && t[i + 1] == '{') {
+			size_t j = i + 2;
+			while (t[j] != '\0' && t[j] != '{' && t[j] != '}' &&
+			    t[j] != '\n')
+				j++;
+			struct str name = str_trim((struct str){ t + i + 2,
+			    j - i - 2 });
+			for (size_t k = 0; k < NF && t[j] == '}' &&
+			    t[j + 1] == '}' && name.n > 0; k++)
+				if (str_eq_ci(str_trim(str_of(header[k])), name))
+					return -1;
+		}
 		if ((t[i] == '{' || t[i] == '}') && t[i + 1] == t[i]) {
 			lit[nl++] = t[i++];
 			continue;

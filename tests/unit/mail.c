@@ -285,6 +285,54 @@ expand_line(const char *text, tpl_encoder *enc, char *err, size_t cap)
 	return buf_cstr(&out);
 }
 
+/* {{NAME}}: noted where it looks like a placeholder, found by
+ * template_braced() when NAME is one of the names. */
+static void
+test_braced(void)
+{
+	static const struct str names[] = { { "vin", 3 }, { " Customer ", 10 } };
+	static const struct {
+		const char *text;
+		const char *found;	/* NULL: none */
+	} t[] = {
+		{ "Dear {{customer}},", "customer" },
+		{ "Dear {{ CUSTOMER }},", "CUSTOMER" },
+		{ "{{code}} then {{vin}}", "vin" },
+		{ "{{code}}", NULL },		/* no column: the text {code} */
+		{ "{{ {vin} }}", NULL },	/* a value in braces */
+		{ "{{vin}", NULL },		/* {vin} after a literal { */
+		{ "{{vin\n}}", NULL },		/* across lines: no name */
+		{ "{{}}", NULL },
+		{ "{vin}", NULL },
+	};
+	char err[256];
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct tpl_text x;
+		int rc = template_parse_line(&x, t[i].text, strlen(t[i].text),
+		    err, sizeof err);
+		if (rc != 0) {
+			/* "{{vin}" has a lone } in a line: parse it as a file's
+			 * text instead */
+			struct template tp;
+			char src[64];
+			snprintf(src, sizeof src, "%s\n", t[i].text);
+			CHECK(template_parse(&tp, "t.txt", src, strlen(src), false,
+			    err, sizeof err) == 0, "braced %zu: %s", i, err);
+			const struct tpl_part *p = template_braced(&tp.body, names, 2);
+			CHECK(t[i].found == NULL ? p == NULL : p != NULL &&
+			    str_eq(p->braced, str_of(t[i].found)), "braced %zu", i);
+			template_free(&tp);
+			continue;
+		}
+		const struct tpl_part *p = template_braced(&x, names, 2);
+		CHECK(t[i].found == NULL ? p == NULL : p != NULL &&
+		    str_eq(p->braced, str_of(t[i].found)), "braced %zu: %s", i,
+		    t[i].text);
+		template_line_free(&x);
+	}
+}
+
 static void
 test_template_line(void)
 {
@@ -838,6 +886,7 @@ main(void)
 	test_buf();
 	test_template();
 	test_template_line();
+	test_braced();
 	test_expand_encoded();
 	test_percent_encode();
 	test_addr();

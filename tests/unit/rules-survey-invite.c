@@ -21,6 +21,28 @@ T(const char *s)
 	return t;
 }
 
+struct decide_case {
+	const char *closed;	/* NULL: not closed */
+	bool excl, opt, noc, sent, sample, run;
+	int last_days_ago;	/* -1: never surveyed */
+	enum status want;
+};
+
+/* The event of case C, judged on the day TODAY. */
+static struct event
+event_of(const struct decide_case *c, day_t today)
+{
+	return (struct event){
+		.closed = c->closed != NULL,
+		.closed_at = c->closed ? T(c->closed) : 0,
+		.excluded = c->excl, .opted_out = c->opt,
+		.no_contact = c->noc, .sent_before = c->sent,
+		.in_sample = c->sample, .invited_in_run = c->run,
+		.last_sent = c->last_days_ago < 0 ? DAY_NONE :
+		    today - c->last_days_ago,
+	};
+}
+
 static void
 test_decide(void)
 {
@@ -28,12 +50,7 @@ test_decide(void)
 	const tstamp as_of = T("2026-11-20 09:00");
 	const day_t today = local_date(as_of);
 	/* An event that passes every rule; each row changes one thing. */
-	static const struct {
-		const char *closed;	/* NULL: not closed */
-		bool excl, opt, noc, sent, sample, run;
-		int last_days_ago;	/* -1: never surveyed */
-		enum status want;
-	} t[] = {
+	static const struct decide_case t[] = {
 		{ "2026-11-18 10:00", 0, 0, 0, 0, 1, 0, -1, ST_INVITE },
 		{ NULL, 1, 1, 1, 1, 0, 1, 1, ST_OPEN },
 		{ "2026-11-18 10:00", 1, 1, 1, 1, 0, 1, 1, ST_EXCLUDED },
@@ -51,15 +68,7 @@ test_decide(void)
 		{ "2026-11-18 10:00", 0, 0, 0, 0, 1, 0, 0, ST_THROTTLED },
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-		struct event e = {
-			.closed = t[i].closed != NULL,
-			.closed_at = t[i].closed ? T(t[i].closed) : 0,
-			.excluded = t[i].excl, .opted_out = t[i].opt,
-			.no_contact = t[i].noc, .sent_before = t[i].sent,
-			.in_sample = t[i].sample, .invited_in_run = t[i].run,
-			.last_sent = t[i].last_days_ago < 0 ? DAY_NONE :
-			    today - t[i].last_days_ago,
-		};
+		struct event e = event_of(&t[i], today);
 		enum status st = decide(&e, &p, as_of, today);
 		CHECK(st == t[i].want, "decide case %zu: %s, not %s", i,
 		    status_name[st], status_name[t[i].want]);
@@ -103,15 +112,7 @@ test_decide(void)
 		}
 	}
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-		struct event e = {
-			.closed = t[i].closed != NULL,
-			.closed_at = t[i].closed ? T(t[i].closed) : 0,
-			.excluded = t[i].excl, .opted_out = t[i].opt,
-			.no_contact = t[i].noc, .sent_before = t[i].sent,
-			.in_sample = t[i].sample, .invited_in_run = t[i].run,
-			.last_sent = t[i].last_days_ago < 0 ? DAY_NONE :
-			    today - t[i].last_days_ago,
-		};
+		struct event e = event_of(&t[i], today);
 		if (!may_invite(&e, &p, as_of))
 			CHECK(decide(&e, &p, as_of, today) != ST_INVITE,
 			    "decide case %zu invites, may_invite() says no", i);

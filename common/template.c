@@ -174,7 +174,10 @@ template_parse_line(struct tpl_text *x, const char *text, size_t n,
 	struct parser ps = { NULL, err, errlen, false, true };
 
 	memset(x, 0, sizeof *x);
-	return parse_text(&ps, x, text, n, 1);
+	if (parse_text(&ps, x, text, n, 1) == 0)
+		return 0;
+	template_line_free(x);	/* nothing is left to the caller */
+	return -1;
 }
 
 int

@@ -79,7 +79,8 @@ void template_load(struct template *t, const char *path, bool want_subject);
 int template_parse(struct template *t, const char *path, const char *text,
     size_t n, bool want_subject, char *err, size_t errlen);
 /* Parse the line TEXT (N bytes) into X, whose parts point into TEXT (the
- * caller keeps it).  Returns 0, or -1 with the reason in ERR. */
+ * caller keeps it).  Returns 0, or -1 with the reason in ERR and X empty
+ * (nothing to free). */
 int template_parse_line(struct tpl_text *x, const char *text, size_t n,
     char *err, size_t errlen);
 /* Append X filled from NROWS rows (at least one) of CELLS, a row-major

@@ -1,5 +1,6 @@
-# read.py MBOX|MAILDIR: every message parsed back by Python's mailbox and
-# email modules (an independent reader), and what it holds, decoded.
+# read-mail.py MBOX|MAILDIR (the notify tests): every message parsed back
+# by Python's mailbox and email modules (an independent reader), and what
+# it holds, decoded.
 import email, email.policy, mailbox, os, sys
 path = sys.argv[1]
 box = mailbox.Maildir(path, factory=None, create=False) if os.path.isdir(path) else mailbox.mbox(path, factory=None, create=False)

@@ -206,18 +206,28 @@ entry_spent(day_t sent, day_t as_of_date, const struct policy *p)
 
 /* ---- the URL template ------------------------------------------------- */
 
-/* "https://x.lt/s?ro={id}&d={dealer}" (template.h's grammar of a line),
- * each placeholder bound to the input column it names, first of the
- * header's names that matches (ignoring case and surrounding white
- * space): fatal when it names none, or the template is not well formed. */
+/* "https://x.lt/s?ro={id}&d={dealer}": template.h's grammar of a line,
+ * checked at start, before any input is read: a broken --url must fail
+ * on the quiet night (no events, so no header) it was written, not on
+ * the first busy one. */
 static void
-url_parse(struct tpl_text *x, const char *tmpl, const struct stream *in)
+url_parse(struct tpl_text *x, const char *tmpl)
 {
-	char why[256], shown[512], b[128], f[512];	/* escaped for messages */
+	char why[256], shown[512];	/* escaped for messages */
 
 	if (template_parse_line(x, tmpl, strlen(tmpl), why, sizeof why) != 0)
 		fatal("--url: '%s': %s",
 		    str_msg(shown, sizeof shown, str_of(tmpl)), why);
+}
+
+/* Each placeholder bound to the input column it names, first of the
+ * header's names that matches (ignoring case and surrounding white
+ * space): fatal when it names none. */
+static void
+url_bind(struct tpl_text *x, const char *tmpl, const struct stream *in)
+{
+	char shown[512], b[128], f[512];	/* escaped for messages */
+
 	const struct tpl_part *br = template_braced(x, in->header.f,
 	    in->header.nf);
 	if (br != NULL) {
@@ -358,6 +368,8 @@ check_options(int noperands)
 		    "for invitations");
 		usage();
 	}
+	if (P.url_tmpl != NULL)
+		url_parse(&P.url, P.url_tmpl);
 	if (P.pol.window < P.pol.delay) {
 		warnmsg("--window (%lld s) is shorter than --delay (%lld s): no "
 		    "event could be invited", (long long)P.pol.window,
@@ -651,7 +663,7 @@ invitations(int nfiles, char **files)
 	if (!stream_empty(&P.in)) {
 		P.app.opt.dialect = P.in.dialect;	/* output in the input's */
 		if (P.url_tmpl != NULL)
-			url_parse(&P.url, P.url_tmpl, &P.in);
+			url_bind(&P.url, P.url_tmpl, &P.in);
 	}
 	P.app.rej_header = P.in.header;
 	if (P.ledger_path != NULL)

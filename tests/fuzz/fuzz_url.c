@@ -1,7 +1,7 @@
-/* fuzz_url.c — survey-invite's --url TEMPLATE (url_parse, url_fill: static
- * in cmd/survey-invite.c, included here as the rules test includes it; on
- * template.h's template_parse_line, template_expand_encoded and
- * percent_encode).
+/* fuzz_url.c — survey-invite's --url TEMPLATE (url_parse, url_bind,
+ * url_fill: static in cmd/survey-invite.c, included here as the rules
+ * test includes it; on template.h's template_parse_line,
+ * template_expand_encoded and percent_encode).
  *
  * Input: the template up to the first NUL byte, then the values of one
  * row separated by NUL bytes (missing ones empty), against a fixed header.
@@ -187,7 +187,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* A fatal error leaves the parts parsed behind (the program
 	 * exits): not a leak to report. */
 	__lsan_disable();
-	url_parse(&P.url, tmpl, &P.in);
+	url_parse(&P.url, tmpl);
+	url_bind(&P.url, tmpl, &P.in);
 	__lsan_enable();
 	fuzz_untrap();
 	FUZZ_CHECK(want == 0, "taken, but survey-invite(1) refuses it");

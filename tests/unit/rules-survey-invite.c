@@ -187,7 +187,8 @@ test_url(void)
 		struct record r = { 4, f, 2, "e.csv" };
 		struct row w = { .r = &r };
 
-		url_parse(&x, t[i].tmpl, &P.in);
+		url_parse(&x, t[i].tmpl);
+		url_bind(&x, t[i].tmpl, &P.in);
 		struct str u = url_fill(&x, &w, &out);
 		CHECK(str_eq(u, str_of(t[i].want)), "url %zu: %.*s", i,
 		    (int)u.n, u.p);

@@ -17,7 +17,6 @@ struct parser {
 	char *err;
 	size_t errlen;
 	bool failed;
-	bool lone_brace_fails;	/* a line's: a lone } is an error */
 };
 
 static int
@@ -79,7 +78,7 @@ parse_text(struct parser *ps, struct tpl_text *x, const char *s, size_t n,
 			start = i;
 			continue;
 		}
-		if (s[i] == '}' && ps->lone_brace_fails)
+		if (s[i] == '}')
 			return fail(ps, line, "a lone '}' (write }} for a literal })");
 		if (s[i] != '{') {
 			i++;
@@ -171,7 +170,7 @@ int
 template_parse_line(struct tpl_text *x, const char *text, size_t n,
     char *err, size_t errlen)
 {
-	struct parser ps = { NULL, err, errlen, false, true };
+	struct parser ps = { NULL, err, errlen, false };
 
 	memset(x, 0, sizeof *x);
 	if (parse_text(&ps, x, text, n, 1) == 0)
@@ -184,7 +183,7 @@ int
 template_parse(struct template *t, const char *path, const char *text,
     size_t n, bool want_subject, char *err, size_t errlen)
 {
-	struct parser ps = { path, err, errlen, false, false };
+	struct parser ps = { path, err, errlen, false };
 	char *s;
 	size_t len = 0;
 	long line = 1;

@@ -22,16 +22,15 @@
  * Outside a block (and in the subject) a placeholder takes the value of
  * the group's first row.  The file is UTF-8 (a byte-order mark is
  * skipped), with LF or CRLF line ends; the text keeps LF.  A { without
- * its } (on its line, before the next {), an empty {}, a block not closed
- * or closed without being opened, a missing or empty Subject, and text
- * that is not UTF-8 are errors.  A lone } is a literal }.
+ * its } (on its line, before the next {), a lone } (mostly a typo such
+ * as {id}}, which would reach the customer as "Jonas}"), an empty {}, a
+ * block not closed or closed without being opened, a missing or empty
+ * Subject, and text that is not UTF-8 are errors.
  *
  * A line (template_parse_line) is TEXT alone: its bytes as they are, {NAME}
  * and the {{ }} escapes, no blocks ({{#rows}} is the text {#rows}).  The
  * same errors, in the same words, without FILE:LINE (the caller says
- * whose text it is); and a lone } is an error there too ("a lone '}'"):
- * a line has no prose that needs one, and a stray } is mostly a typo such
- * as {id}}.
+ * whose text it is).
  *
  * {{NAME}}, though the literal text {NAME}, is what a writer used to
  * other template languages (and to {{#rows}}) types for a value: the

@@ -273,8 +273,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		canon(&c1, &t.subject);
 		buf_putc(&c1, '\4');
 		canon(&c1, &t.body);
-		/* A literal "{#rows}" has no spelling but "{{#rows}" (a lone }
-		 * is literal): written back with "}}", it is a block line. */
+		/* A line of the literal text {#rows} (from "{{#rows}}" inside a
+		 * longer line, then cut) has no spelling of its own: written
+		 * back with "{{" and "}}" on its own line, it is a block line. */
 		bool marker = has(buf_view(&c1), "{#rows}") ||
 		    has(buf_view(&c1), "{/rows}");
 		rc = template_parse(&t2, "t2.txt", src.p, src.n, mail, err,

@@ -59,7 +59,7 @@ bin/duty-roster: $(DUTY_SRC) cmd/duty-roster/duty-roster.h build/libaftersales.a
 # A unit test of a program's rules includes the program's source (with
 # `#define main PROG_main`), so it depends on every source in cmd/.
 CMD_SRC = $(wildcard cmd/*.c cmd/*/*.c cmd/*/*.h)
-build/unit/%: tests/unit/%.c build/libaftersales.a $(COMMON_HDR) $(CMD_SRC) | build/unit
+build/unit/%: tests/unit/%.c tests/unit/check.h build/libaftersales.a $(COMMON_HDR) $(CMD_SRC) | build/unit
 	$(CC) $(ALL_CFLAGS) -Icmd -o $@ $< build/libaftersales.a $(LDLIBS)
 
 build/common build/unit bin:

@@ -495,7 +495,7 @@ read_holidays(struct hours *h, const char *path)
 
 	holidays_read(&hs, path);
 	for (size_t i = 0; i < hs.n; i++)
-		if (hs.h[i].day == DAY_NONE_HOLIDAY)
+		if (hs.h[i].day == DAY_NONE)
 			hours_add_yearly(h, hs.h[i].month, hs.h[i].mday);
 		else
 			hours_add_holiday(h, hs.h[i].day);

@@ -82,7 +82,6 @@ static const char *const state_name[NSTATE] = {
 	"closed", "open_ended", "future", "renewed", "expired", "active"
 };
 
-#define DAY_NONE INT32_MIN
 #define NONE UINT32_MAX
 
 struct contract {

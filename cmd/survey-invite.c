@@ -95,8 +95,6 @@ static const char *const status_name[NSTATUS] = {
 	"too_late", "sampled_out", "throttled", "invite"
 };
 
-#define DAY_NONE INT32_MIN
-
 /* What the rules know of an event.  The facts that cost a look-up in a
  * large table are fetched by recall() only when a rule needs them (most
  * events are decided before: too late, not yet, excluded). */

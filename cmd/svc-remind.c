@@ -85,7 +85,6 @@ static const struct prog_info info = {
 
 /* Limits that keep every date between 0001 and 9999. */
 #define MONTHS_MAX 1200			/* 100 years */
-#define DAY_NONE INT32_MIN
 
 /* ---- the schedule and the campaigns ---------------------------------- */
 

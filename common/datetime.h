@@ -18,6 +18,10 @@
 typedef int32_t day_t;
 typedef int64_t tstamp;
 
+/* No day (a date not given, never, not yet): below every date a
+ * day_t can hold from a file (years 1900-2199 in, 0001-9999 computed). */
+#define DAY_NONE INT32_MIN
+
 #define DATE_LEN 10		/* YYYY-MM-DD */
 /* Dates read from input lie in these years (common.md): a two-digit year
  * read with %Y (0026) is not a date.  Computed dates may lie outside. */

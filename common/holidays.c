@@ -34,7 +34,7 @@ holidays_read(struct holidays *hs, const char *path)
 	stream_columns(&t, spec);
 	while (stream_next(&t, &r)) {
 		struct row w;
-		struct holiday h = { DAY_NONE_HOLIDAY, 0, 0, { "", 0 } };
+		struct holiday h = { DAY_NONE, 0, 0, { "", 0 } };
 		struct str v, region = { "", 0 };
 
 		row_start(&w, NULL, &t, &r, ROW_CONFIG);	/* fatal if bad */
@@ -64,7 +64,7 @@ holiday_on(const struct holidays *hs, day_t d, struct str region)
 	civil_from_days(d, &y, &m, &dd);
 	for (size_t i = 0; i < hs->n; i++) {
 		const struct holiday *h = &hs->h[i];
-		if (h->day == DAY_NONE_HOLIDAY ? h->month != m || h->mday != dd :
+		if (h->day == DAY_NONE ? h->month != m || h->mday != dd :
 		    h->day != d)
 			continue;
 		if (h->region.n == 0 || str_eq_ci(h->region, region))

@@ -15,12 +15,10 @@
 #include "str.h"
 
 struct holiday {
-	day_t day;		/* a one-off holiday, or DAY_NONE_HOLIDAY */
-	int month, mday;	/* a yearly one (when day is DAY_NONE_HOLIDAY) */
+	day_t day;		/* a one-off holiday, or DAY_NONE */
+	int month, mday;	/* a yearly one (when day is DAY_NONE) */
 	struct str region;	/* owned; empty: every region */
 };
-
-#define DAY_NONE_HOLIDAY INT32_MIN
 
 struct holidays {
 	struct holiday *h;

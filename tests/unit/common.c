@@ -10,22 +10,7 @@
 #include "pattern.h"
 #include "util.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do { checks++; if (!(cond)) { failures++; \
-	printf("%s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); \
-	printf("\n"); } } while (0)
-
-static day_t
-D(const char *s)
-{
-	day_t d;
-	if (parse_iso_date(str_of(s), &d) != 0) {
-		printf("bad test date %s\n", s);
-		exit(1);
-	}
-	return d;
-}
+#include "check.h"
 
 /* str_eq_ci() as the spec of it: byte by byte, ASCII letters folded. */
 static bool

@@ -14,11 +14,7 @@
 
 #include "util.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do { checks++; if (!(cond)) { failures++; \
-	printf("%s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); \
-	printf("\n"); } } while (0)
+#include "check.h"
 
 /* What the hooks did, in order, through a pipe to the parent: one letter
  * per hook, upper case when it ran inside a signal handler. */

@@ -20,11 +20,7 @@
 #include "str.h"
 #include "util.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do { checks++; if (!(cond)) { failures++; \
-	printf("%s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); \
-	printf("\n"); } } while (0)
+#include "check.h"
 
 static char dir[256];
 

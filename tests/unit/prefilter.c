@@ -10,11 +10,7 @@
 #include "pattern.h"
 #include "prefilter.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do { checks++; if (!(cond)) { failures++; \
-	printf("%s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); \
-	printf("\n"); } } while (0)
+#include "check.h"
 
 static const uint32_t OPTS = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
 

@@ -14,11 +14,7 @@
 #include "stream.h"
 #include "util.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do { checks++; if (!(cond)) { failures++; \
-	printf("%s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); \
-	printf("\n"); } } while (0)
+#include "check.h"
 
 static char dir[] = "/tmp/reading-unit.XXXXXX";
 /* Large test inputs: a static pointer, so that a child that exits

@@ -19,11 +19,7 @@
 #include "stream.h"
 #include "util.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do { checks++; if (!(cond)) { failures++; \
-	printf("%s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); \
-	printf("\n"); } } while (0)
+#include "check.h"
 
 /* All records of PATH as text: fields joined by '|', records by '/'. */
 static char *

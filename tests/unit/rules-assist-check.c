@@ -6,23 +6,7 @@
 #include "assist-check.c"
 #undef main
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do { checks++; if (!(cond)) { failures++; \
-	printf("%s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); \
-	printf("\n"); } } while (0)
-
-static day_t
-D(const char *iso)
-{
-	day_t d;
-
-	if (parse_iso_date(str_of(iso), &d) != 0) {
-		printf("bad date in a test: %s\n", iso);
-		exit(2);
-	}
-	return d;
-}
+#include "check.h"
 
 static void
 test_sub_year(void)

@@ -7,11 +7,7 @@
 #include "complaint-sla.c"
 #undef main
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do { checks++; if (!(cond)) { failures++; \
-	printf("%s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); \
-	printf("\n"); } } while (0)
+#include "check.h"
 
 static tstamp
 ts(const char *s)

@@ -6,23 +6,7 @@
 #include "svc-remind.c"
 #undef main
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do { checks++; if (!(cond)) { failures++; \
-	printf("%s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); \
-	printf("\n"); } } while (0)
-
-/* "2025-03-01" as a day. */
-static day_t
-D(const char *s)
-{
-	day_t d;
-	if (parse_iso_date(str_of(s), &d) != 0) {
-		printf("bad date in a test: %s\n", s);
-		exit(2);
-	}
-	return d;
-}
+#include "check.h"
 
 /* ---- the rollback rule ------------------------------------------------ */
 

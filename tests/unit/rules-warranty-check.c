@@ -9,11 +9,7 @@
 
 #include <unistd.h>
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do { checks++; if (!(cond)) { failures++; \
-	printf("%s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); \
-	printf("\n"); } } while (0)
+#include "check.h"
 
 static char dir[256];
 
@@ -31,18 +27,6 @@ put_file(const char *name, const char *text)
 		exit(1);
 	}
 	return path[k];
-}
-
-static day_t
-D(const char *iso)
-{
-	day_t d = 0;
-
-	if (parse_iso_date(str_of(iso), &d) != 0) {
-		printf("bad date in the test: %s\n", iso);
-		exit(1);
-	}
-	return d;
 }
 
 static const char *

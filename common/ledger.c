@@ -1,7 +1,6 @@
 /* ledger.c — lock, read, keep, rewrite atomically. */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,39 +34,14 @@ struct ledger {
 };
 
 /* The file behind PATH: a symbolic link's target, followed even when it
- * does not exist (it is created there). */
+ * does not exist (it is created there), as for every output
+ * (csvout_target(): a planted link is refused there too). */
 static char *
 resolve(const char *path)
 {
 	/* "-" is the file of that name, read and rewritten there: not
 	 * standard output, which csvout_open() would take it for. */
-	char *p = xstrdup(strcmp(path, "-") == 0 ? "./-" : path);
-
-	for (int hops = 0; hops < 40; hops++) {
-		struct stat st;
-		char target[PATH_MAX];
-
-		if (lstat(p, &st) != 0 || !S_ISLNK(st.st_mode))
-			return p;
-		ssize_t n = readlink(p, target, sizeof target - 1);
-		if (n < 0)
-			fatal_errno("%s", p);
-		target[n] = '\0';
-		char *slash = strrchr(p, '/');
-		if (target[0] == '/' || slash == NULL) {
-			free(p);
-			p = xstrdup(target);
-		} else {
-			size_t dl = (size_t)(slash - p) + 1;
-			char *q = xmalloc(dl + (size_t)n + 1);
-			memcpy(q, p, dl);
-			memcpy(q + dl, target, (size_t)n + 1);
-			free(p);
-			p = q;
-		}
-	}
-	errno = ELOOP;
-	fatal_errno("%s", path);
+	return csvout_target(strcmp(path, "-") == 0 ? "./-" : path);
 }
 
 /* The directory of PATH must be writable: the ledger is replaced there. */
